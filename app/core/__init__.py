@@ -1,0 +1,1 @@
+"""The pure core: facts, detectors, verdicts and rules. No Qt, no sockets."""

@@ -1,0 +1,55 @@
+"""The sending computer introduced itself with a bare PC name.
+
+When a mail server receives a message it records the name the sending computer gave
+(its HELO). Real mail servers give a full domain name (``mail.example.co.jp``). A name
+with no dot, such as ``oemcomputer`` or ``computer``, is a home PC sending mail
+directly, which is what mass-mailing worms do. On its own this is only a hint.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator
+
+from app.core.detectors.base import Context, Hit
+from app.core.facts import Hop, MessageFacts
+from app.core.findings import Severity
+
+ID = "BARE_HELO"
+SEVERITY = Severity.LOW
+
+_AUTHENTICATED = re.compile(r"\bwith\s+E?SMTPS?A\b|authenticated", re.I)
+
+
+def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
+    hop = provider_hop(facts.received)
+    if hop is None or hop.helo is None:
+        return
+    helo = hop.helo
+    if "." in helo or ":" in helo or helo.lower() == "localhost":
+        return
+    yield Hit((f"Received: {' '.join(hop.raw.split())}", f"HELO name: {helo}"))
+
+
+def provider_hop(hops: tuple[Hop, ...]) -> Hop | None:
+    """The newest hop from outside: the one the user's provider recorded.
+
+    Hops from private or loopback addresses are the provider's own relays; hops where
+    the sender logged in are a customer submitting mail through its own provider.
+    """
+    for hop in hops:
+        if hop.helo is None or _AUTHENTICATED.search(hop.raw):
+            continue
+        if hop.ip is not None and _is_internal(hop.ip):
+            continue
+        return hop
+    return None
+
+
+def _is_internal(ip: str) -> bool:
+    try:
+        address = ipaddress.ip_address(ip.removeprefix("IPv6:"))
+    except ValueError:
+        return False
+    return address.is_private or address.is_loopback

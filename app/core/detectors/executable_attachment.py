@@ -1,0 +1,29 @@
+"""An attachment is a program (by its file name).
+
+Its name ends in an extension that Windows runs when the file is opened, such as
+``.exe``, ``.scr``, ``.pif``, ``.js`` or ``.lnk``, or a disk image (``.iso``) that opens
+as a drive full of programs. Opening it runs whatever its author wanted. Do not open it
+unless you asked this exact sender for this exact file, and even then scan it first
+with an up-to-date antivirus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from app.core.attachments import name_tier, shown_name
+from app.core.detectors.base import Context, Hit
+from app.core.facts import MessageFacts
+from app.core.findings import Severity
+
+ID = "EXECUTABLE_ATTACHMENT"
+SEVERITY = Severity.HIGH
+
+
+def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
+    for part in facts.attachments:
+        tier = name_tier(part, ctx.policy)
+        if tier is not None and tier[0] == "block":
+            note = ("not on your allowed list" if ctx.policy.mode == "allow-list"
+                    and tier[1] not in ctx.policy.tiers.block else "runs as a program")
+            yield Hit((f"{shown_name(part)} (.{tier[1]}: {note})",), part.path)

@@ -1,0 +1,28 @@
+"""The message has no text to read.
+
+There is nothing in the body for a person to read, only attachments (or nothing). A
+real person who sends a file usually says what it is. Mail that is only an attachment
+is typical of worms; be very careful with whatever is attached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from app.core.detectors.base import Context, Hit
+from app.core.facts import MessageFacts
+from app.core.findings import Severity
+
+ID = "NO_TEXT"
+SEVERITY = Severity.INFO
+
+
+def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
+    if facts.visible_text:
+        return
+    bodies = [p for p in facts.parts if p.is_body_text]
+    if bodies:
+        yield Hit(tuple(f"part {p.path}: {p.content_type}, {p.size} bytes, no visible text"
+                        for p in bodies))
+    else:
+        yield Hit(("no text part at all",))

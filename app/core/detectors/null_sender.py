@@ -1,0 +1,24 @@
+"""The envelope sender is empty (Return-Path: <>).
+
+The server recorded ``MAIL FROM:<>``: the message claims to come from nobody. That is
+normal for bounces, read receipts and auto-replies, which must never cause loops; it
+is also what the W32.Hybris worm and others used so that no reply can ever reach the
+infected sender. On its own this means nothing; together with no sender name, no
+subject, no text and a program attached, it is the worm's signature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from app.core.detectors.base import Context, Hit
+from app.core.facts import MessageFacts
+from app.core.findings import Severity
+
+ID = "NULL_SENDER"
+SEVERITY = Severity.LOW
+
+
+def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
+    if facts.return_path == "":
+        yield Hit((f"Return-Path: {facts.first('Return-Path')}",))

@@ -1,0 +1,37 @@
+"""The file name is padded to push its real extension out of sight.
+
+A long run of spaces, underscores or dots in the middle of a name
+(``report.pdf                                .exe``) or a very long name makes the mail
+client cut the name off before the real extension. Look at the end of the name: that
+is the type of the file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from app.core import names
+from app.core.detectors.base import Context, Hit
+from app.core.facts import MessageFacts
+from app.core.findings import Severity
+
+ID = "PADDED_NAME"
+SEVERITY = Severity.MEDIUM
+
+_PADDING = re.compile(r"[ _.\-\u3000\u00a0]{10,}")
+LONG_NAME = 120
+
+
+def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
+    for part in facts.attachments:
+        for name in part.names:
+            base = names.windows_name(name)
+            match = _PADDING.search(base)
+            ext = names.extension(base)
+            if (match and match.end() < len(base)) or (len(base) > LONG_NAME and ext):
+                shown = names.escape(base)
+                short = shown if len(shown) <= 60 else f"{shown[:28]}…{shown[-28:]}"
+                yield Hit((f'"{short}" ({len(base)} characters, real extension .{ext})',),
+                          part.path)
+                break

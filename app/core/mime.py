@@ -1,0 +1,310 @@
+"""A small, tolerant MIME reader that never raises and can read a message two ways.
+
+Python's ``email`` package takes the *first* ``Content-Type`` and ``boundary=``; ClamAV
+and several mail clients take the *last*. To judge every reading we need to choose, so
+header blocks, parameters, boundaries and transfer encodings are read here by plain
+functions with an explicit ``pick`` ("first" or "last"). The ``email`` package is still
+used for what it does well: addresses and RFC 2047 words (see `app.core.facts`).
+"""
+
+from __future__ import annotations
+
+import binascii
+import quopri
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import unquote_to_bytes
+
+from app.core.facts import decode_text
+
+Pick = str  # "first" or "last"
+
+
+@dataclass
+class HeaderBlock:
+    """The fields of one header block, unfolded, in order, plus the body offset."""
+
+    fields: list[tuple[str, str]]
+    body_start: int
+    defects: list[str] = field(default_factory=list)
+
+    def all(self, name: str) -> list[str]:
+        lower = name.lower()
+        return [v for k, v in self.fields if k.lower() == lower]
+
+    def pick(self, name: str, pick: Pick) -> str | None:
+        values = self.all(name)
+        if not values:
+            return None
+        return values[0] if pick == "first" else values[-1]
+
+
+_FIELD = re.compile(rb"^([\x21-\x39\x3b-\x7e]+)[ \t]*:")
+
+
+def normalize_newlines(raw: bytes) -> bytes:
+    """Bare LF to CRLF, as the message travels on the wire and as IMAP serves it."""
+    return re.sub(rb"\r?\n", b"\r\n", raw)
+
+
+def read_header_block(data: bytes, start: int = 0) -> HeaderBlock:
+    """Read header fields from ``start`` up to the blank line that ends them.
+
+    A line that is neither a field nor a continuation ends the block early (the body
+    starts there), as Python's parser and most clients do; it is noted as a defect.
+    """
+    fields: list[tuple[bytes, bytearray]] = []
+    defects: list[str] = []
+    pos = start
+    size = len(data)
+    while pos < size:
+        end = data.find(b"\r\n", pos)
+        line_end = size if end < 0 else end
+        next_pos = size if end < 0 else end + 2
+        line = data[pos:line_end]
+        if not line:
+            pos = next_pos
+            break
+        if line[:1] in (b" ", b"\t"):
+            if fields:
+                fields[-1][1].extend(line)
+            else:
+                defects.append("the first header line is a continuation")
+            pos = next_pos
+            continue
+        match = _FIELD.match(line)
+        if match is None:
+            if pos == start and line.startswith(b"From "):
+                pos = next_pos  # an mbox separator line in front of the message
+                continue
+            defects.append("a header line is not a header field; the body starts there")
+            break
+        fields.append((match.group(1), bytearray(line[match.end() :])))
+        pos = next_pos
+    decoded = [(name.decode("ascii"), decode_header_bytes(bytes(value))) for name, value in fields]
+    return HeaderBlock(decoded, pos, defects)
+
+
+def decode_header_bytes(value: bytes) -> str:
+    """Header bytes to text: UTF-8 where valid (RFC 6532), else each byte kept visible."""
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError:
+        text = value.decode("latin-1")
+    return text.strip(" \t")
+
+
+@dataclass(frozen=True)
+class ContentType:
+    """A parsed ``Content-Type`` or ``Content-Disposition`` value with every parameter."""
+
+    value: str
+    params: dict[str, list[str]]
+
+    def param(self, name: str, pick: Pick) -> str | None:
+        values = self.params.get(name)
+        if not values:
+            return None
+        return values[0] if pick == "first" else values[-1]
+
+    def ambiguous(self, name: str) -> bool:
+        return len(set(self.params.get(name, ()))) > 1
+
+
+_TOKEN_VALUE = re.compile(r'\s*([^\s;=]+)\s*(?:=\s*("(?:[^"\\]|\\.)*"?|[^;]*))?\s*')
+
+
+def parse_params_header(text: str) -> ContentType:
+    """Split ``value; k=v; k*0*=...`` into the value and decoded parameter lists.
+
+    RFC 2231 continuations and charsets are joined and decoded; percent-escapes are
+    decoded too, so a ``%00`` becomes a real NUL the detectors can show.
+    """
+    pieces = _split_semicolons(text)
+    value = pieces[0].strip().lower() if pieces else ""
+    plain: list[tuple[str, str]] = []
+    extended: dict[str, dict[int, tuple[str, bool]]] = {}
+    order: list[str] = []
+    for piece in pieces[1:]:
+        match = _TOKEN_VALUE.fullmatch(piece)
+        if match is None or match.group(2) is None:
+            continue
+        key, raw_value = match.group(1).lower(), match.group(2).strip()
+        if raw_value.startswith('"'):
+            raw_value = re.sub(r"\\(.)", r"\1", raw_value[1:].removesuffix('"'))
+        if "*" in key:
+            base, _, rest = key.partition("*")
+            encoded = rest.endswith("*") or rest == ""
+            number = rest.rstrip("*")
+            index = int(number) if number.isdigit() else 0
+            if base not in extended:
+                order.append(base)
+            extended.setdefault(base, {})[index] = (raw_value, encoded)
+        else:
+            plain.append((key, raw_value))
+            order.append(key)
+    params: dict[str, list[str]] = {}
+    seen_ext: set[str] = set()
+    for key in order:
+        if key in extended and key not in seen_ext:
+            seen_ext.add(key)
+            params.setdefault(key, []).append(_join_rfc2231(extended[key]))
+    for key, raw_value in plain:
+        params.setdefault(key, []).append(raw_value)
+    return ContentType(value, params)
+
+
+def _split_semicolons(text: str) -> list[str]:
+    out: list[str] = []
+    current: list[str] = []
+    quoted = escaped = False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == "\\" and quoted:
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif char == ";" and not quoted:
+            out.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    out.append("".join(current))
+    return out
+
+
+def _join_rfc2231(sections: dict[int, tuple[str, bool]]) -> str:
+    charset = "us-ascii"
+    data = bytearray()
+    for number, (value, encoded) in sorted(sections.items()):
+        text = value
+        if encoded and number == 0 and text.count("'") >= 2:
+            charset, _lang, text = text.split("'", 2)
+        data.extend(unquote_to_bytes(text) if encoded else text.encode("utf-8", "replace"))
+    return decode_text(bytes(data), charset or "us-ascii")
+
+
+@dataclass
+class Split:
+    """The pieces of a multipart body between its delimiter lines."""
+
+    parts: list[tuple[int, int]]
+    found_start: bool
+    found_end: bool
+
+
+def split_multipart(data: bytes, start: int, end: int, boundary: str) -> Split:
+    """Find ``--boundary`` lines between ``start`` and ``end`` (offsets into ``data``).
+
+    A delimiter is a whole line ``--boundary`` or ``--boundary--``, trailing blanks
+    allowed, as RFC 2046 and Python's parser say. The CRLF before a delimiter belongs
+    to the delimiter.
+    """
+    marker = b"--" + boundary.encode("utf-8", "replace")
+    pattern = re.compile(
+        rb"(?:^|(?<=\n))" + re.escape(marker) + rb"(--)?[ \t]*(?:\r\n|$)", re.M
+    )
+    parts: list[tuple[int, int]] = []
+    current: int | None = None
+    found_start = found_end = False
+    for match in pattern.finditer(data, start, end):
+        delimiter_start = match.start()
+        body_end = delimiter_start - 2 if data[delimiter_start - 2 : delimiter_start] == b"\r\n" else delimiter_start
+        if current is not None:
+            parts.append((current, max(current, body_end)))
+        found_start = True
+        if match.group(1):
+            found_end = True
+            current = None
+            break
+        current = match.end()
+    if current is not None:
+        parts.append((current, end))
+    return Split(parts, found_start, found_end)
+
+
+_B64_CHARS = re.compile(rb"[^A-Za-z0-9+/=]")
+
+
+def decode_body(data: bytes, encoding: str) -> tuple[bytes, list[str]]:
+    """Undo a Content-Transfer-Encoding leniently; list what was wrong with it."""
+    defects: list[str] = []
+    if encoding == "base64":
+        stripped = re.sub(rb"\s+", b"", data)
+        cleaned = _B64_CHARS.sub(b"", stripped)
+        if len(cleaned) != len(stripped):
+            defects.append("base64 text contains characters outside the base64 alphabet")
+        cleaned = cleaned.split(b"=", 1)[0]
+        usable = len(cleaned) - len(cleaned) % 4
+        if len(cleaned) % 4 == 1:
+            defects.append("base64 text has a truncated final group")
+        elif len(cleaned) % 4:
+            usable = len(cleaned)
+            cleaned += b"=" * (-len(cleaned) % 4)
+        try:
+            return binascii.a2b_base64(cleaned[: usable + (-usable % 4)]), defects
+        except binascii.Error:
+            defects.append("base64 text cannot be decoded")
+            return b"", defects
+    if encoding == "quoted-printable":
+        return quopri.decodestring(data), defects
+    if encoding in ("x-uuencode", "uuencode", "x-uue", "uue"):
+        decoded = uudecode_lines(data.split(b"\r\n"))
+        if decoded is None:
+            defects.append("uuencoded body has no begin line")
+            return data, defects
+        return decoded[1], defects
+    if encoding not in ("7bit", "8bit", "binary", ""):
+        defects.append(f"unknown transfer encoding {encoding!r}")
+    return data, defects
+
+
+_UU_BEGIN = re.compile(rb"^begin(-base64)?\s+([0-7]{3,4})\s+(.+?)\s*$")
+
+
+def uudecode_lines(lines: list[bytes]) -> tuple[str, bytes] | None:
+    """Decode the first uuencoded (or ``begin-base64``) block in ``lines``."""
+    for block in find_uu_blocks(lines):
+        return block
+    return None
+
+
+def find_uu_blocks(lines: list[bytes]) -> Iterator[tuple[str, bytes]]:
+    """Yield ``(filename, decoded bytes)`` for every uuencoded block in ``lines``."""
+    index = 0
+    while index < len(lines):
+        match = _UU_BEGIN.match(lines[index])
+        index += 1
+        if match is None:
+            continue
+        name = decode_header_bytes(match.group(3))
+        is_b64 = match.group(1) is not None
+        chunks: list[bytes] = []
+        while index < len(lines):
+            line = lines[index]
+            index += 1
+            if line.strip() in (b"end", b"===="):
+                break
+            if is_b64:
+                chunks.append(line.strip())
+                continue
+            try:
+                chunks.append(binascii.a2b_uu(line))
+            except binascii.Error:
+                if line.strip():
+                    chunks.append(_uu_tolerant(line))
+        data = b"".join(chunks)
+        if is_b64:
+            data, _ = decode_body(data, "base64")
+        yield name, data
+
+
+def _uu_tolerant(line: bytes) -> bytes:
+    """Decode a uu line whose length byte disagrees with its content (common)."""
+    count = (line[0] - 32) & 0x3F
+    try:
+        return binascii.a2b_uu(line[: 1 + (count + 2) // 3 * 4])
+    except binascii.Error:
+        return b""

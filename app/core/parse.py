@@ -1,0 +1,240 @@
+"""Build `MessageFacts` from the raw bytes of a message, once per way it can be read.
+
+Where a message is ambiguous (two ``Content-Type`` headers, two ``boundary=`` values,
+two different file names for one part) clients disagree about what it contains, and
+an attacker chooses the reading a filter will not see. `readings` returns the facts for
+the "first" reading (Python, many filters) and, when it differs, the "last" reading
+(ClamAV, several clients); the scanner judges both and keeps the worst.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from app.core import archive
+from app.core.facts import HEAD_BYTES, HEADER_FIELDS, Archive, MessageFacts, Part
+from app.core.mime import (
+    HeaderBlock,
+    Pick,
+    decode_body,
+    find_uu_blocks,
+    normalize_newlines,
+    parse_params_header,
+    read_header_block,
+    split_multipart,
+)
+
+MAX_DEPTH = 40
+MAX_PARTS = 2_000
+_WANTED = {name.lower() for name in HEADER_FIELDS}
+_COMPRESSED_SINGLE = {
+    b"\x1f\x8b": "gz",
+    b"BZh": "bz2",
+    b"\xfd7zXZ\x00": "xz",
+}
+
+#: Defects after which we cannot say what the message contains.
+SERIOUS_DEFECT_WORDS = (
+    "no boundary",
+    "start boundary",
+    "alphabet",
+    "truncated",
+    "cannot be decoded",
+    "unknown transfer encoding",
+    "nested too deeply",
+    "too many parts",
+    "no begin line",
+)
+
+
+@dataclass
+class _Walk:
+    data: bytes
+    pick: Pick
+    parts: list[Part] = field(default_factory=list)
+    defects: list[str] = field(default_factory=list)
+    ambiguities: list[str] = field(default_factory=list)
+
+
+def readings(raw: bytes) -> list[MessageFacts]:
+    """Every distinct reading of ``raw``; the first is what most software sees."""
+    data = normalize_newlines(raw)
+    top = read_header_block(data)
+    headers = tuple((k, v) for k, v in top.fields if k.lower() in _WANTED)
+    out: list[MessageFacts] = []
+    for pick in ("first", "last"):
+        walk = _Walk(data, pick)
+        walk.defects.extend(top.defects)
+        _walk_entity(walk, top, len(data), path="", prefix="", ancestors=(), depth=0)
+        facts = MessageFacts(
+            headers=headers,
+            parts=tuple(walk.parts),
+            size=len(data),
+            ambiguities=tuple(dict.fromkeys(walk.ambiguities)),
+            defects=tuple(dict.fromkeys(walk.defects)),
+            reading=pick,
+        )
+        if out and out[0].parts == facts.parts and out[0].defects == facts.defects:
+            break
+        out.append(facts)
+    if len(out) > 1:
+        # Each reading carries the note that there was more than one.
+        notes = tuple(dict.fromkeys(out[0].ambiguities + out[1].ambiguities))
+        out = [replace(f, ambiguities=notes) for f in out]
+    return out
+
+
+def _walk_entity(
+    walk: _Walk,
+    block: HeaderBlock,
+    end: int,
+    path: str,
+    prefix: str,
+    ancestors: tuple[str, ...],
+    depth: int,
+) -> None:
+    """Add the part whose headers are ``block`` (body up to ``end``) and its children."""
+    if depth > MAX_DEPTH:
+        walk.defects.append(f"parts are nested too deeply (over {MAX_DEPTH} levels)")
+        return
+    if len(walk.parts) >= MAX_PARTS:
+        walk.defects.append(f"too many parts (over {MAX_PARTS})")
+        return
+    pick = walk.pick
+    _note_duplicates(walk, block, path)
+    ctype_text = block.pick("Content-Type", pick)
+    default = "message/rfc822" if ancestors[:1] == ("multipart/digest",) else "text/plain"
+    ctype = parse_params_header(ctype_text) if ctype_text else parse_params_header(default)
+    content_type = ctype.value if "/" in ctype.value else "text/plain"
+    disp_text = block.pick("Content-Disposition", pick)
+    disp = parse_params_header(disp_text) if disp_text else None
+    encoding = (block.pick("Content-Transfer-Encoding", pick) or "7bit").strip().lower()
+    for holder, key in ((ctype, "name"), (ctype, "boundary"), (disp, "filename")):
+        if holder is not None and holder.ambiguous(key):
+            walk.ambiguities.append(
+                f"part {path or 'TEXT'}: {key}= is given {len(holder.params[key])} "
+                f"different ways: {holder.params[key]!r}"
+            )
+    base = Part(
+        path=path,
+        content_type=content_type,
+        ancestors=ancestors,
+        name=ctype.param("name", pick),
+        filename=disp.param("filename", pick) if disp else None,
+        disposition=disp.value if disp and disp.value else None,
+        encoding=encoding,
+        charset=ctype.param("charset", pick),
+        report_type=ctype.param("report-type", pick),
+    )
+    inner = (content_type, *ancestors)
+    body_start = block.body_start
+    if content_type.startswith("multipart/"):
+        walk.parts.append(base)
+        boundary = ctype.param("boundary", pick)
+        if not boundary:
+            walk.defects.append(f"part {path or 'TEXT'}: multipart with no boundary")
+            return
+        split = split_multipart(walk.data, body_start, end, boundary)
+        if not split.found_start:
+            walk.defects.append(f"part {path or 'TEXT'}: start boundary not found")
+        for number, (start, stop) in enumerate(split.parts, 1):
+            child = read_header_block(walk.data[:stop], start)
+            walk.defects.extend(child.defects)
+            _walk_entity(walk, child, stop, f"{prefix}{number}", f"{prefix}{number}.",
+                         inner, depth + 1)
+        return
+    if content_type in ("message/rfc822", "message/global"):
+        walk.parts.append(base)
+        if encoding not in ("7bit", "8bit", "binary"):
+            payload, defects = decode_body(walk.data[body_start:end], encoding)
+            walk.defects.extend(defects)
+            walk_data = normalize_newlines(payload)
+            sub = _Walk(walk_data, pick, walk.parts, walk.defects, walk.ambiguities)
+            _walk_message(sub, 0, len(walk_data), path or "1", inner, depth)
+        else:
+            _walk_message(walk, body_start, end, path or "1", inner, depth)
+        return
+    _add_leaf(walk, base, body_start, end)
+
+
+def _walk_message(
+    walk: _Walk, start: int, end: int, path: str, ancestors: tuple[str, ...], depth: int
+) -> None:
+    """An attached message: its body is numbered under the attaching part's number."""
+    block = read_header_block(walk.data[:end], start)
+    walk.defects.extend(block.defects)
+    ctext = block.pick("Content-Type", walk.pick) or ""
+    if parse_params_header(ctext).value.startswith("multipart/"):
+        _walk_entity(walk, block, end, f"{path}.TEXT", f"{path}.", ancestors, depth + 1)
+    else:
+        _walk_entity(walk, block, end, f"{path}.1", f"{path}.1.", ancestors, depth + 1)
+
+
+def _add_leaf(walk: _Walk, base: Part, start: int, end: int) -> None:
+    path = base.path or "1"
+    payload, defects = decode_body(walk.data[start:end], base.encoding)
+    walk.defects.extend(f"part {path}: {d}" for d in defects)
+    part = replace(
+        base,
+        path=path,
+        size=len(payload),
+        head=payload[:HEAD_BYTES],
+        archive=archive_of(payload, base.names),
+    )
+    walk.parts.append(part)
+    if base.content_type.startswith("text/"):
+        _add_uuencoded(walk, part, payload)
+
+
+def archive_of(payload: bytes, names: tuple[str, ...]) -> Archive | None:
+    """What an archive-looking payload holds (by content first, then by name)."""
+    if archive.is_zip(payload[:4]):
+
+        def read(offset: int, length: int) -> bytes:
+            return payload[offset : offset + length]
+
+        return archive.list_zip(read, len(payload))
+    kind = archive.sniff_unlistable(payload[:16])
+    if kind is not None:
+        return Archive(kind, error=f"{kind} archives cannot be listed without unpacking")
+    for magic, kind in _COMPRESSED_SINGLE.items():
+        if payload.startswith(magic):
+            inner = [n[: n.lower().rfind("." + kind)] for n in names if n.lower().endswith("." + kind)]
+            return Archive(kind, members=tuple(inner))
+    return None
+
+
+def _add_uuencoded(walk: _Walk, text_part: Part, payload: bytes) -> None:
+    """uuencoded files inside a text body are attachments to every old mail client."""
+    if b"begin" not in payload:
+        return
+    lines = payload.split(b"\r\n") if b"\r\n" in payload else payload.split(b"\n")
+    for number, (name, data) in enumerate(find_uu_blocks(lines), 1):
+        walk.parts.append(
+            Part(
+                path=f"{text_part.path}.uu{number}",
+                content_type="application/octet-stream",
+                ancestors=(text_part.content_type, *text_part.ancestors),
+                name=name,
+                disposition="attachment",
+                encoding="x-uuencode",
+                size=len(data),
+                head=data[:HEAD_BYTES],
+                archive=archive_of(data, (name,)),
+                origin="uuencode",
+            )
+        )
+
+
+def _note_duplicates(walk: _Walk, block: HeaderBlock, path: str) -> None:
+    for name in ("Content-Type", "Content-Transfer-Encoding", "Content-Disposition"):
+        values = block.all(name)
+        if len(set(values)) > 1:
+            walk.ambiguities.append(
+                f"part {path or 'TEXT'}: {len(values)} different {name} headers"
+            )
+
+
+def is_serious(defect: str) -> bool:
+    """A defect after which the content of the message is not known for sure."""
+    return any(word in defect for word in SERIOUS_DEFECT_WORDS)

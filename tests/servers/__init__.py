@@ -1,0 +1,1 @@
+"""Real servers for tests: private Dovecot, test CA, keyring, fault proxy."""
