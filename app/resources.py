@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-RESOURCES = Path(os.environ.get("MAILSENTRY_RESOURCES", Path(__file__).resolve().parent.parent / "resources"))
+RESOURCES = Path(
+    os.environ.get("MAILSENTRY_RESOURCES", Path(__file__).resolve().parent.parent / "resources")
+)
 
 
 def resource(*names: str) -> Path:

@@ -28,8 +28,10 @@ def shipped_tiers() -> ExtensionTiers:
     with resource("extensions.toml").open("rb") as handle:
         data = tomllib.load(handle)
     return ExtensionTiers(
-        **{key: frozenset(str(v).lower() for v in data[key])
-           for key in ("block", "warn", "macro", "archive", "documents")}
+        **{
+            key: frozenset(str(v).lower() for v in data[key])
+            for key in ("block", "warn", "macro", "archive", "documents")
+        }
     )
 
 

@@ -283,12 +283,18 @@ def parse_received(raw: str) -> Hop:
     return Hop(helo.strip("[]"), ip, by, raw)
 
 
+_UU_BLOCK = re.compile(
+    r"^begin(?:-base64)?[ \t]+[0-7]{3,4}[ \t]+\S.*?(?:^end[ \t]*$|\Z)", re.M | re.S
+)
+
+
 def part_text(part: Part) -> str:
-    """The decoded start of a text part, HTML tags removed."""
+    """The decoded start of a text part as a reader sees it: HTML tags and uuencoded
+    blocks (which mail clients show as attachments) removed."""
     text = decode_text(part.head, part.charset)
     if part.content_type == "text/html":
         text = strip_html(text)
-    return text
+    return _UU_BLOCK.sub(" ", text.replace("\r\n", "\n"))
 
 
 def decode_text(data: bytes, charset: str | None) -> str:

@@ -32,8 +32,8 @@ def judge_bytes(raw: bytes, rules: Rules) -> tuple[Verdict, list[MessageFacts]]:
         all_facts = readings(raw)
     except (RecursionError, MemoryError, ValueError, LookupError) as error:
         finding = BY_ID["UNREADABLE"].finding(
-            Hit((f"the message could not be parsed: {type(error).__name__}",)))
-        verdict = Verdict(Level.SUSPICIOUS, float(finding.severity), (finding,),
-                          ("unreadable",))
+            Hit((f"the message could not be parsed: {type(error).__name__}",))
+        )
+        verdict = Verdict(Level.SUSPICIOUS, float(finding.severity), (finding,), ("unreadable",))
         return verdict, []
     return judge_readings(all_facts, rules), all_facts

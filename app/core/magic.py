@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 #: Kinds of content that run as a program when opened.
-EXECUTABLE_KINDS = frozenset({"windows-executable", "windows-shortcut", "elf", "mach-o",
-                              "windows-help"})
+EXECUTABLE_KINDS = frozenset(
+    {"windows-executable", "windows-shortcut", "elf", "mach-o", "windows-help"}
+)
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"L\x00\x00\x00\x01\x14\x02\x00\x00\x00\x00\x00\xc0\x00\x00\x00\x00\x00\x00F",
-     "windows-shortcut"),
+    (
+        b"L\x00\x00\x00\x01\x14\x02\x00\x00\x00\x00\x00\xc0\x00\x00\x00\x00\x00\x00F",
+        "windows-shortcut",
+    ),
     (b"\x7fELF", "elf"),
     (b"\xfe\xed\xfa\xce", "mach-o"),
     (b"\xfe\xed\xfa\xcf", "mach-o"),
@@ -46,14 +49,28 @@ def is_executable(head: bytes) -> bool:
 
 
 #: Declared MIME types that ask the receiving program to run the content.
-EXECUTABLE_TYPES = frozenset({
-    "application/x-msdownload", "application/x-msdos-program", "application/x-dosexec",
-    "application/x-executable", "application/x-ms-dos-executable", "application/hta",
-    "application/x-ms-shortcut", "application/x-msi", "application/x-ms-installer",
-    "application/vnd.microsoft.portable-executable", "application/x-javascript",
-    "application/javascript", "text/javascript", "application/x-bat", "application/x-sh",
-    "application/x-vbscript", "text/vbscript", "application/x-elf",
-})
+EXECUTABLE_TYPES = frozenset(
+    {
+        "application/x-msdownload",
+        "application/x-msdos-program",
+        "application/x-dosexec",
+        "application/x-executable",
+        "application/x-ms-dos-executable",
+        "application/hta",
+        "application/x-ms-shortcut",
+        "application/x-msi",
+        "application/x-ms-installer",
+        "application/vnd.microsoft.portable-executable",
+        "application/x-javascript",
+        "application/javascript",
+        "text/javascript",
+        "application/x-bat",
+        "application/x-sh",
+        "application/x-vbscript",
+        "text/vbscript",
+        "application/x-elf",
+    }
+)
 
 #: Declared types that promise something to look at, not to run.
 VIEW_TYPES_PREFIXES = ("image/", "audio/", "video/", "text/plain", "application/pdf")

@@ -203,15 +203,15 @@ def split_multipart(data: bytes, start: int, end: int, boundary: str) -> Split:
     to the delimiter.
     """
     marker = b"--" + boundary.encode("utf-8", "replace")
-    pattern = re.compile(
-        rb"(?:^|(?<=\n))" + re.escape(marker) + rb"(--)?[ \t]*(?:\r\n|$)", re.M
-    )
+    pattern = re.compile(rb"(?:^|(?<=\n))" + re.escape(marker) + rb"(--)?[ \t]*(?:\r\n|$)", re.M)
     parts: list[tuple[int, int]] = []
     current: int | None = None
     found_start = found_end = False
     for match in pattern.finditer(data, start, end):
         delimiter_start = match.start()
-        body_end = delimiter_start - 2 if data[delimiter_start - 2 : delimiter_start] == b"\r\n" else delimiter_start
+        body_end = delimiter_start
+        if data[delimiter_start - 2 : delimiter_start] == b"\r\n":
+            body_end -= 2
         if current is not None:
             parts.append((current, max(current, body_end)))
         found_start = True

@@ -13,11 +13,15 @@ import unicodedata
 #: Bidirectional controls: they reorder how the rest of the name is displayed.
 BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 #: Characters that take no space or look like blank space but are not a space.
-INVISIBLE = frozenset("\u00ad\u034f\u115f\u1160\u180e\u200b\u200c\u200d\u2060\u2061\u2062"
-                      "\u2063\u2064\u3164\ufeff\uffa0\u2800")
+INVISIBLE = frozenset(
+    "\u00ad\u034f\u115f\u1160\u180e\u200b\u200c\u200d\u2060\u2061\u2062"
+    "\u2063\u2064\u3164\ufeff\uffa0\u2800"
+)
 
-_CLSID = re.compile(r"\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
-                    r"[0-9a-fA-F]{12}\}")
+_CLSID = re.compile(
+    r"\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+    r"[0-9a-fA-F]{12}\}"
+)
 
 
 def is_hidden_char(char: str) -> bool:
@@ -91,9 +95,11 @@ def all_extensions(name: str) -> list[str]:
     ``["pdf", "exe"]``)."""
     clean = windows_name(name)
     pieces = clean.split(".")
-    return [p.strip().lower() for p in pieces[1:]] if len(pieces) > 1 and pieces[0] else [
-        p.strip().lower() for p in pieces[2:]
-    ]
+    return (
+        [p.strip().lower() for p in pieces[1:]]
+        if len(pieces) > 1 and pieces[0]
+        else [p.strip().lower() for p in pieces[2:]]
+    )
 
 
 def hidden_chars(name: str) -> list[str]:

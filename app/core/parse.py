@@ -88,6 +88,7 @@ def _walk_entity(
     walk: _Walk,
     block: HeaderBlock,
     end: int,
+    *,
     path: str,
     prefix: str,
     ancestors: tuple[str, ...],
@@ -140,8 +141,15 @@ def _walk_entity(
         for number, (start, stop) in enumerate(split.parts, 1):
             child = read_header_block(walk.data[:stop], start)
             walk.defects.extend(child.defects)
-            _walk_entity(walk, child, stop, f"{prefix}{number}", f"{prefix}{number}.",
-                         inner, depth + 1)
+            _walk_entity(
+                walk,
+                child,
+                stop,
+                path=f"{prefix}{number}",
+                prefix=f"{prefix}{number}.",
+                ancestors=inner,
+                depth=depth + 1,
+            )
         return
     if content_type in ("message/rfc822", "message/global"):
         walk.parts.append(base)
@@ -150,24 +158,40 @@ def _walk_entity(
             walk.defects.extend(defects)
             walk_data = normalize_newlines(payload)
             sub = _Walk(walk_data, pick, walk.parts, walk.defects, walk.ambiguities)
-            _walk_message(sub, 0, len(walk_data), path or "1", inner, depth)
+            _walk_message(sub, 0, len(walk_data), path=path or "1", ancestors=inner, depth=depth)
         else:
-            _walk_message(walk, body_start, end, path or "1", inner, depth)
+            _walk_message(walk, body_start, end, path=path or "1", ancestors=inner, depth=depth)
         return
     _add_leaf(walk, base, body_start, end)
 
 
 def _walk_message(
-    walk: _Walk, start: int, end: int, path: str, ancestors: tuple[str, ...], depth: int
+    walk: _Walk, start: int, end: int, *, path: str, ancestors: tuple[str, ...], depth: int
 ) -> None:
     """An attached message: its body is numbered under the attaching part's number."""
     block = read_header_block(walk.data[:end], start)
     walk.defects.extend(block.defects)
     ctext = block.pick("Content-Type", walk.pick) or ""
     if parse_params_header(ctext).value.startswith("multipart/"):
-        _walk_entity(walk, block, end, f"{path}.TEXT", f"{path}.", ancestors, depth + 1)
+        _walk_entity(
+            walk,
+            block,
+            end,
+            path=f"{path}.TEXT",
+            prefix=f"{path}.",
+            ancestors=ancestors,
+            depth=depth + 1,
+        )
     else:
-        _walk_entity(walk, block, end, f"{path}.1", f"{path}.1.", ancestors, depth + 1)
+        _walk_entity(
+            walk,
+            block,
+            end,
+            path=f"{path}.1",
+            prefix=f"{path}.1.",
+            ancestors=ancestors,
+            depth=depth + 1,
+        )
 
 
 def _add_leaf(walk: _Walk, base: Part, start: int, end: int) -> None:
@@ -199,7 +223,8 @@ def archive_of(payload: bytes, names: tuple[str, ...]) -> Archive | None:
         return Archive(kind, error=f"{kind} archives cannot be listed without unpacking")
     for magic, kind in _COMPRESSED_SINGLE.items():
         if payload.startswith(magic):
-            inner = [n[: n.lower().rfind("." + kind)] for n in names if n.lower().endswith("." + kind)]
+            suffix = "." + kind
+            inner = [n[: -len(suffix)] for n in names if n.lower().endswith(suffix)]
             return Archive(kind, members=tuple(inner))
     return None
 

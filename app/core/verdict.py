@@ -16,12 +16,22 @@ from app.core.findings import Finding, Level
 from app.core.rules import Rules
 
 EXECUTABLE = frozenset({"EXECUTABLE_ATTACHMENT", "EXECUTABLE_CONTENT", "EXECUTABLE_IN_ARCHIVE"})
-TRICKS = frozenset({"DOUBLE_EXTENSION", "HIDDEN_CHARACTERS", "NAME_TRAILING_JUNK",
-                    "CLSID_EXTENSION", "PADDED_NAME", "TYPE_MISMATCH", "HYBRIS_NAME",
-                    "ENCRYPTED_ARCHIVE"})
+TRICKS = frozenset(
+    {
+        "DOUBLE_EXTENSION",
+        "HIDDEN_CHARACTERS",
+        "NAME_TRAILING_JUNK",
+        "CLSID_EXTENSION",
+        "PADDED_NAME",
+        "TYPE_MISMATCH",
+        "HYBRIS_NAME",
+        "ENCRYPTED_ARCHIVE",
+    }
+)
 NO_TRUST = frozenset({"MULTIPLE_FROM", "DISPLAY_NAME_SPOOF"})
-ALWAYS_SUSPICIOUS = frozenset({"ARCHIVE_UNLISTABLE", "PARSER_AMBIGUITY", "UNREADABLE",
-                               "MULTIPLE_FROM", "DISPLAY_NAME_SPOOF"})
+ALWAYS_SUSPICIOUS = frozenset(
+    {"ARCHIVE_UNLISTABLE", "PARSER_AMBIGUITY", "UNREADABLE", "MULTIPLE_FROM", "DISPLAY_NAME_SPOOF"}
+)
 STRANGER_SUSPICIOUS = frozenset({"RISKY_ATTACHMENT", "MACRO_DOCUMENT", "ENCRYPTED_ARCHIVE"})
 
 
@@ -48,12 +58,8 @@ def decide(facts: MessageFacts, findings: Iterable[Finding], rules: Rules) -> Ve
     known = is_known_sender(facts, rules) and not ids & NO_TRUST
     dangerous = _dangerous_reasons(facts, found, ids, known)
     suspicious = _suspicious_reasons(facts, found, ids, known)
-    if dangerous:
-        level, reasons = Level.DANGEROUS, dangerous
-    elif suspicious:
-        level, reasons = Level.SUSPICIOUS, suspicious
-    else:
-        level, reasons = Level.CLEAN, ()
+    level = Level.DANGEROUS if dangerous else Level.SUSPICIOUS if suspicious else Level.CLEAN
+    reasons = dangerous or suspicious
     score = float(sum(int(f.severity) for f in found))
     return Verdict(level, score, found, tuple(reasons), known, facts.reading)
 
@@ -69,8 +75,10 @@ def _dangerous_reasons(
     programs = _parts_with(found, EXECUTABLE)
     risky = programs | _parts_with(found, frozenset({"RISKY_ATTACHMENT"}))
     if _is_hybris(facts, ids, programs):
-        reasons.append("the W32.Hybris pattern: no sender, no subject, no text, and the "
-                       "only content is a program")
+        reasons.append(
+            "the W32.Hybris pattern: no sender, no subject, no text, and the "
+            "only content is a program"
+        )
     if risky & _parts_with(found, TRICKS):
         reasons.append("a program hidden by a naming or type trick")
     if ids & {"EXECUTABLE_IN_MESSAGE", "FAKE_BOUNCE"}:
@@ -93,8 +101,10 @@ def _suspicious_reasons(
     if ids & EXECUTABLE:
         reasons.append("a program, even from a sender you know")
     if not known:
-        reasons.extend(f"{i.lower().replace('_', ' ')} from a sender you do not know"
-                       for i in sorted(ids & STRANGER_SUSPICIOUS))
+        reasons.extend(
+            f"{i.lower().replace('_', ' ')} from a sender you do not know"
+            for i in sorted(ids & STRANGER_SUSPICIOUS)
+        )
     if _parts_with(found, TRICKS - {"ENCRYPTED_ARCHIVE", "HYBRIS_NAME"}):
         reasons.append("an attachment name or type trick")
     envelope = ids & {"NULL_SENDER", "EMPTY_FROM"} and {"NO_SUBJECT", "NO_TEXT"} <= ids

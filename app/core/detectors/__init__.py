@@ -89,12 +89,17 @@ class Detector:
     def from_module(cls, module: ModuleType) -> Detector:
         doc = inspect.cleandoc(module.__doc__ or "")
         summary, _, explanation = doc.partition("\n")
-        return cls(module.ID, module.SEVERITY, summary.strip(), explanation.strip(),
-                   module.detect)
+        return cls(module.ID, module.SEVERITY, summary.strip(), explanation.strip(), module.detect)
 
     def finding(self, hit: Hit) -> Finding:
-        return Finding(self.id, hit.severity or self.severity, self.summary,
-                       self.explanation, hit.evidence, hit.part)
+        return Finding(
+            self.id,
+            hit.severity or self.severity,
+            self.summary,
+            self.explanation,
+            hit.evidence,
+            hit.part,
+        )
 
 
 DETECTORS: tuple[Detector, ...] = tuple(Detector.from_module(m) for m in MODULES)
@@ -109,9 +114,13 @@ def run_all(facts: MessageFacts, ctx: Context) -> list[Finding]:
         try:
             findings.extend(detector.finding(hit) for hit in detector.detect(facts, ctx))
         except Exception as error:  # noqa: BLE001 - any crash must degrade, not escape
-            findings.append(BY_ID["UNREADABLE"].finding(
-                Hit((f"the {detector.id} check failed on this message: "
-                     f"{type(error).__name__}",))))
+            findings.append(
+                BY_ID["UNREADABLE"].finding(
+                    Hit(
+                        (f"the {detector.id} check failed on this message: {type(error).__name__}",)
+                    )
+                )
+            )
     return findings
 
 

@@ -27,12 +27,24 @@ def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
         if found is not None and found.error:
             yield Hit((f"{label}: {found.error}",), part.path)
         elif found is not None:
-            nested = [m for m in found.members if any(
-                ctx.policy.is_archive(e) for e in names.extensions_of(m)[:1])]
+            nested = [
+                m
+                for m in found.members
+                if any(ctx.policy.is_archive(e) for e in names.extensions_of(m)[:1])
+            ]
             if nested:
-                yield Hit((f"{label} holds further archives: "
-                           f"{', '.join(names.escape(m) for m in nested[:5])}",), part.path)
-        elif any(ctx.policy.is_archive(e) for n in part.names
-                 for e in names.extensions_of(n)[:1]) and part.size:
-            yield Hit((f"{label}: named as an archive, but the content is not one "
-                       "MailSentry can read",), part.path)
+                yield Hit(
+                    (
+                        f"{label} holds further archives: "
+                        f"{', '.join(names.escape(m) for m in nested[:5])}",
+                    ),
+                    part.path,
+                )
+        elif (
+            any(ctx.policy.is_archive(e) for n in part.names for e in names.extensions_of(n)[:1])
+            and part.size
+        ):
+            yield Hit(
+                (f"{label}: named as an archive, but the content is not one MailSentry can read",),
+                part.path,
+            )

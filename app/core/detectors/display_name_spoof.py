@@ -25,6 +25,10 @@ def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
     for address in facts.from_:
         for shown in _ADDRESS.findall(address.display):
             if address.addr and shown.lower() != address.addr.lower():
-                yield Hit((f"From: {address.display} <{address.addr}>",
-                           f"the name shows {shown}, the message is from {address.addr}"))
+                yield Hit(
+                    (
+                        f"From: {address.display} <{address.addr}>",
+                        f"the name shows {shown}, the message is from {address.addr}",
+                    )
+                )
                 return

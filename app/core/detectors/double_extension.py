@@ -19,9 +19,54 @@ SEVERITY = Severity.HIGH
 
 #: Extensions people trust at a glance: what a decoy extension looks like.
 DECOYS = frozenset(
-    "txt text doc docx xls xlsx ppt pptx pdf rtf odt ods odp csv xml jpg jpeg png gif bmp "
-    "tif tiff heic webp svg mp3 mp4 m4a wav wma avi mov mpg mpeg wmv mkv zip rar 7z htm "
-    "html eml msg jtd jtdc ichitaro".split()
+    [
+        "txt",
+        "text",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "pdf",
+        "rtf",
+        "odt",
+        "ods",
+        "odp",
+        "csv",
+        "xml",
+        "jpg",
+        "jpeg",
+        "png",
+        "gif",
+        "bmp",
+        "tif",
+        "tiff",
+        "heic",
+        "webp",
+        "svg",
+        "mp3",
+        "mp4",
+        "m4a",
+        "wav",
+        "wma",
+        "avi",
+        "mov",
+        "mpg",
+        "mpeg",
+        "wmv",
+        "mkv",
+        "zip",
+        "rar",
+        "7z",
+        "htm",
+        "html",
+        "eml",
+        "msg",
+        "jtd",
+        "jtdc",
+        "ichitaro",
+    ]
 )
 
 
@@ -33,6 +78,7 @@ def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
                 continue
             last, decoy = exts[-1], exts[-2]
             if ctx.policy.tier(last) in ("block", "warn") and decoy in DECOYS:
-                yield Hit((f"{names.escape(name)} (looks like .{decoy}, really .{last})",),
-                          part.path)
+                yield Hit(
+                    (f"{names.escape(name)} (looks like .{decoy}, really .{last})",), part.path
+                )
                 break

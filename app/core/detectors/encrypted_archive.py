@@ -24,5 +24,4 @@ def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
     for part in facts.leaves:
         if part.archive is not None and part.archive.encrypted:
             inside = ", ".join(names.escape(m) for m in part.archive.members[:5])
-            yield Hit((f"{shown_name(part)} is password-protected; it holds {inside}",),
-                      part.path)
+            yield Hit((f"{shown_name(part)} is password-protected; it holds {inside}",), part.path)

@@ -24,6 +24,9 @@ def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
     for part in facts.attachments:
         tier = name_tier(part, ctx.policy)
         if tier is not None and tier[0] == "block":
-            note = ("not on your allowed list" if ctx.policy.mode == "allow-list"
-                    and tier[1] not in ctx.policy.tiers.block else "runs as a program")
+            note = (
+                "not on your allowed list"
+                if ctx.policy.mode == "allow-list" and tier[1] not in ctx.policy.tiers.block
+                else "runs as a program"
+            )
             yield Hit((f"{shown_name(part)} (.{tier[1]}: {note})",), part.path)

@@ -24,5 +24,6 @@ def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
         kind = magic.sniff(part.head)
         if kind in magic.EXECUTABLE_KINDS:
             first = part.head[:4].hex(" ")
-            yield Hit((f"{shown_name(part)}: content is a {kind} (starts with {first})",),
-                      part.path)
+            yield Hit(
+                (f"{shown_name(part)}: content is a {kind} (starts with {first})",), part.path
+            )

@@ -24,5 +24,6 @@ def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
         if not part.in_message:
             continue
         if is_executable(part, ctx.policy) or archive_executables(part, ctx.policy):
-            yield Hit((f"{shown_name(part)} inside the attached message (part {part.path})",),
-                      part.path)
+            yield Hit(
+                (f"{shown_name(part)} inside the attached message (part {part.path})",), part.path
+            )

@@ -30,8 +30,11 @@ _DAEMONS = re.compile(r"^(?:mailer-daemon|postmaster|mail-?daemon)@", re.I)
 
 
 def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
-    programs = [p for p in facts.leaves if not p.in_message
-                and (is_executable(p, ctx.policy) or archive_executables(p, ctx.policy))]
+    programs = [
+        p
+        for p in facts.leaves
+        if not p.in_message and (is_executable(p, ctx.policy) or archive_executables(p, ctx.policy))
+    ]
     if not programs:
         return
     clue = bounce_clue(facts)
@@ -50,5 +53,5 @@ def bounce_clue(facts: MessageFacts) -> str | None:
     match = BOUNCE_WORDS.search(facts.visible_text)
     if match:
         start = max(0, match.start() - 30)
-        return f"text: …{facts.visible_text[start:match.end() + 30]}…"
+        return f"text: …{facts.visible_text[start : match.end() + 30]}…"
     return None

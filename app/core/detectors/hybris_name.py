@@ -34,8 +34,11 @@ def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
             if not _EIGHT.fullmatch(stem):
                 continue
             if _A_TO_P.fullmatch(stem):
-                yield Hit((f"{names.escape(name)} (8 letters, all from A to P)",), part.path,
-                          Severity.HIGH)
+                yield Hit(
+                    (f"{names.escape(name)} (8 letters, all from A to P)",),
+                    part.path,
+                    Severity.HIGH,
+                )
             elif _looks_random(stem):
                 yield Hit((f"{names.escape(name)} (8 random-looking letters)",), part.path)
             break

@@ -25,10 +25,8 @@ def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
     for part in facts.attachments:
         tier = name_tier(part, ctx.policy)
         if tier is not None and tier[0] == "macro":
-            yield Hit((f"{shown_name(part)} (.{tier[1]}: macro-enabled Office type)",),
-                      part.path)
+            yield Hit((f"{shown_name(part)} (.{tier[1]}: macro-enabled Office type)",), part.path)
         elif part.archive is not None and any(
             m.lower().rsplit("/", 1)[-1] in _MACRO_MEMBERS for m in part.archive.members
         ):
-            yield Hit((f"{shown_name(part)} contains a macro project (vbaProject.bin)",),
-                      part.path)
+            yield Hit((f"{shown_name(part)} contains a macro project (vbaProject.bin)",), part.path)

@@ -22,7 +22,10 @@ def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
         return
     bodies = [p for p in facts.parts if p.is_body_text]
     if bodies:
-        yield Hit(tuple(f"part {p.path}: {p.content_type}, {p.size} bytes, no visible text"
-                        for p in bodies))
+        yield Hit(
+            tuple(
+                f"part {p.path}: {p.content_type}, {p.size} bytes, no visible text" for p in bodies
+            )
+        )
     else:
         yield Hit(("no text part at all",))

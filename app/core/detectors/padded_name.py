@@ -32,6 +32,7 @@ def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
             if (match and match.end() < len(base)) or (len(base) > LONG_NAME and ext):
                 shown = names.escape(base)
                 short = shown if len(shown) <= 60 else f"{shown[:28]}…{shown[-28:]}"
-                yield Hit((f'"{short}" ({len(base)} characters, real extension .{ext})',),
-                          part.path)
+                yield Hit(
+                    (f'"{short}" ({len(base)} characters, real extension .{ext})',), part.path
+                )
                 break

@@ -23,6 +23,11 @@ def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
         for name in part.names:
             base = names.basename(name).split("\x00", 1)[0]
             if base and base != base.rstrip(" .") and base.rstrip(" ."):
-                yield Hit((f'"{names.escape(name)}" is saved as '
-                           f'"{names.escape(names.windows_name(name))}"',), part.path)
+                yield Hit(
+                    (
+                        f'"{names.escape(name)}" is saved as '
+                        f'"{names.escape(names.windows_name(name))}"',
+                    ),
+                    part.path,
+                )
                 break

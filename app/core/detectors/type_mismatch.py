@@ -28,11 +28,11 @@ def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
         declared = part.content_type
         label = shown_name(part)
         if kind in magic.EXECUTABLE_KINDS and not named_program and part.names:
-            yield Hit((f"{label}: named like a document but the content is a {kind}",),
-                      part.path)
+            yield Hit((f"{label}: named like a document but the content is a {kind}",), part.path)
         elif named_program and declared.startswith(magic.VIEW_TYPES_PREFIXES):
-            yield Hit((f"{label}: declared as {declared} but named .{tier[1] if tier else ''}",),
-                      part.path)
+            yield Hit(
+                (f"{label}: declared as {declared} but named .{tier[1] if tier else ''}",),
+                part.path,
+            )
         elif declared in magic.EXECUTABLE_TYPES and part.names and not named_program:
-            yield Hit((f"{label}: named like a document but declared as {declared}",),
-                      part.path)
+            yield Hit((f"{label}: named like a document but declared as {declared}",), part.path)

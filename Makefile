@@ -1,0 +1,39 @@
+# MailSentry: the two commands of the README, and a few helpers.
+#   make run    set everything up and start MailSentry
+#   make test   set everything up and run lint, types and the whole test suite
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint typecheck unit bench system-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev,gui]'
+	touch $(STAMP)
+
+system-deps:
+	bash .ci/system-deps
+
+run: $(STAMP)
+	$(BIN)/mailsentry scan resources/samples
+
+lint: $(STAMP)
+	$(BIN)/ruff check app tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test: system-deps $(STAMP) lint typecheck unit
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_scan.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Qt-free orchestration shared by the command line and the desktop app."""

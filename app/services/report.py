@@ -1,0 +1,83 @@
+"""How a judged message is written out: a readable table, or one JSON object a line."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from app.core import names
+from app.core.findings import Level
+from app.services.scan import Result
+
+ADVICE = (
+    "Do not open the attachments of dangerous or suspicious mail. Update your "
+    "antivirus and scan with it before opening anything."
+)
+
+
+def as_json(result: Result) -> dict[str, Any]:
+    """The documented JSON record of one message."""
+    verdict = result.verdict
+    return {
+        "source": result.source,
+        "message_id": result.message_id,
+        "verdict": verdict.level.value if verdict else None,
+        "score": verdict.score if verdict else None,
+        "findings": [
+            {
+                "id": f.id,
+                "severity": f.severity.label,
+                "summary": f.summary,
+                "evidence": list(f.evidence),
+                "part": f.part,
+            }
+            for f in (verdict.findings if verdict else ())
+        ],
+        "reasons": list(verdict.reasons) if verdict else [],
+        "error": result.error,
+    }
+
+
+def jsonl_line(result: Result) -> str:
+    return json.dumps(as_json(result), ensure_ascii=False)
+
+
+def text_block(result: Result) -> str:
+    """A few readable lines: verdict, who/what, why, and each finding's evidence."""
+    if result.verdict is None:
+        return f"ERROR       {result.source}: {result.error}"
+    verdict = result.verdict
+    facts = result.facts
+    sender = subject = "?"
+    if facts is not None:
+        sender = ", ".join(a.addr or a.display for a in facts.from_) or "(no sender)"
+        subject = facts.subject if facts.subject else "(no subject)"
+    lines = [
+        f"{verdict.level.value.upper():<11} {verdict.score:>5.0f}  {result.source}",
+        f"{'':19}from {names.escape(sender)} | {names.escape(subject)}",
+    ]
+    lines.extend(f"{'':19}because: {reason}" for reason in verdict.reasons)
+    for finding in verdict.findings:
+        evidence = "; ".join(finding.evidence)
+        lines.append(f"{'':19}- {finding.id} ({finding.severity.label}): {evidence}")
+    return "\n".join(lines)
+
+
+def summary(results: Iterable[Result]) -> str:
+    counts: Counter[str] = Counter()
+    errors = 0
+    for result in results:
+        if result.verdict is None:
+            errors += 1
+        else:
+            counts[result.verdict.level.value] += 1
+    total = sum(counts.values())
+    parts = [f"{counts[level.value]} {level.value}" for level in reversed(Level)]
+    line = f"{total} message{'s' if total != 1 else ''}: {', '.join(parts)}"
+    if errors:
+        line += f"; {errors} could not be read"
+    if counts[Level.DANGEROUS.value] or counts[Level.SUSPICIOUS.value]:
+        line += "\n" + ADVICE
+    return line

@@ -1,0 +1,1 @@
+"""What MailSentry keeps: settings, state, secrets and local copies. No Qt."""
