@@ -37,8 +37,9 @@ HEADER_FIELDS: tuple[str, ...] = (
 )
 
 #: How many decoded bytes of each leaf part the facts keep: enough for magic numbers,
-#: the start of a body text and a bounce's first lines, small enough to fetch by IMAP.
-HEAD_BYTES = 512
+#: the start of a body text and a bounce's first lines, small enough to fetch by IMAP
+#: for every part of every message.
+HEAD_BYTES = 256
 
 #: A zip's central directory is read from at most this many bytes at the end.
 ARCHIVE_TAIL_BYTES = 1 << 20
@@ -216,6 +217,15 @@ class MessageFacts:
         """The start of what a reader sees as the body, whitespace collapsed."""
         chunks = [part_text(p) for p in self.parts if p.is_body_text]
         return " ".join(" ".join(chunks).split())
+
+    @cached_property
+    def text_unseen(self) -> bool:
+        """True when a body text is longer than its head and the head shows nothing
+        (an HTML style block, say): there may be text we have not read."""
+        return any(
+            p.is_body_text and p.size > len(p.head) and not part_text(p).strip()
+            for p in self.parts
+        )
 
     @cached_property
     def root_type(self) -> str:

@@ -48,8 +48,8 @@ def normalize_newlines(raw: bytes) -> bytes:
     return re.sub(rb"\r?\n", b"\r\n", raw)
 
 
-def read_header_block(data: bytes, start: int = 0) -> HeaderBlock:
-    """Read header fields from ``start`` up to the blank line that ends them.
+def read_header_block(data: bytes, start: int = 0, stop: int | None = None) -> HeaderBlock:
+    """Read header fields from ``start`` up to the blank line that ends them (or ``stop``).
 
     A line that is neither a field nor a continuation ends the block early (the body
     starts there), as Python's parser and most clients do; it is noted as a defect.
@@ -57,9 +57,9 @@ def read_header_block(data: bytes, start: int = 0) -> HeaderBlock:
     fields: list[tuple[bytes, bytearray]] = []
     defects: list[str] = []
     pos = start
-    size = len(data)
+    size = len(data) if stop is None else stop
     while pos < size:
-        end = data.find(b"\r\n", pos)
+        end = data.find(b"\r\n", pos, size)
         line_end = size if end < 0 else end
         next_pos = size if end < 0 else end + 2
         line = data[pos:line_end]

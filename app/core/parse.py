@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from app.core import archive
 from app.core.facts import HEAD_BYTES, HEADER_FIELDS, Archive, MessageFacts, Part
 from app.core.mime import (
+    ContentType,
     HeaderBlock,
     Pick,
     decode_body,
@@ -102,31 +103,9 @@ def _walk_entity(
         walk.defects.append(f"too many parts (over {MAX_PARTS})")
         return
     pick = walk.pick
-    _note_duplicates(walk, block, path)
-    ctype_text = block.pick("Content-Type", pick)
-    default = "message/rfc822" if ancestors[:1] == ("multipart/digest",) else "text/plain"
-    ctype = parse_params_header(ctype_text) if ctype_text else parse_params_header(default)
-    content_type = ctype.value if "/" in ctype.value else "text/plain"
-    disp_text = block.pick("Content-Disposition", pick)
-    disp = parse_params_header(disp_text) if disp_text else None
-    encoding = (block.pick("Content-Transfer-Encoding", pick) or "7bit").strip().lower()
-    for holder, key in ((ctype, "name"), (ctype, "boundary"), (disp, "filename")):
-        if holder is not None and holder.ambiguous(key):
-            walk.ambiguities.append(
-                f"part {path or 'TEXT'}: {key}= is given {len(holder.params[key])} "
-                f"different ways: {holder.params[key]!r}"
-            )
-    base = Part(
-        path=path,
-        content_type=content_type,
-        ancestors=ancestors,
-        name=ctype.param("name", pick),
-        filename=disp.param("filename", pick) if disp else None,
-        disposition=disp.value if disp and disp.value else None,
-        encoding=encoding,
-        charset=ctype.param("charset", pick),
-        report_type=ctype.param("report-type", pick),
-    )
+    base, ctype, notes = describe_part(block, path, ancestors, pick)
+    walk.ambiguities.extend(notes)
+    content_type, encoding = base.content_type, base.encoding
     inner = (content_type, *ancestors)
     body_start = block.body_start
     if content_type.startswith("multipart/"):
@@ -139,7 +118,7 @@ def _walk_entity(
         if not split.found_start:
             walk.defects.append(f"part {path or 'TEXT'}: start boundary not found")
         for number, (start, stop) in enumerate(split.parts, 1):
-            child = read_header_block(walk.data[:stop], start)
+            child = read_header_block(walk.data, start, stop)
             walk.defects.extend(child.defects)
             _walk_entity(
                 walk,
@@ -165,11 +144,52 @@ def _walk_entity(
     _add_leaf(walk, base, body_start, end)
 
 
+def describe_part(
+    block: HeaderBlock, path: str, ancestors: tuple[str, ...], pick: Pick
+) -> tuple[Part, ContentType, list[str]]:
+    """Interpret one part's MIME header fields: the `Part` without its content, the
+    parsed Content-Type (for the boundary) and notes on anything given two ways.
+
+    Shared by every facts builder, so a part's names and types are read by one piece
+    of code whether its headers came from a file or from an IMAP ``[n.MIME]`` fetch.
+    """
+    notes = [
+        f"part {path or 'TEXT'}: {len(block.all(name))} different {name} headers"
+        for name in ("Content-Type", "Content-Transfer-Encoding", "Content-Disposition")
+        if len(set(block.all(name))) > 1
+    ]
+    ctype_text = block.pick("Content-Type", pick)
+    default = "message/rfc822" if ancestors[:1] == ("multipart/digest",) else "text/plain"
+    ctype = parse_params_header(ctype_text or default)
+    content_type = ctype.value if "/" in ctype.value else "text/plain"
+    disp_text = block.pick("Content-Disposition", pick)
+    disp = parse_params_header(disp_text) if disp_text else None
+    encoding = (block.pick("Content-Transfer-Encoding", pick) or "7bit").strip().lower()
+    for holder, key in ((ctype, "name"), (ctype, "boundary"), (disp, "filename")):
+        if holder is not None and holder.ambiguous(key):
+            notes.append(
+                f"part {path or 'TEXT'}: {key}= is given {len(holder.params[key])} "
+                f"different ways: {holder.params[key]!r}"
+            )
+    part = Part(
+        path=path,
+        content_type=content_type,
+        ancestors=ancestors,
+        name=ctype.param("name", pick),
+        filename=disp.param("filename", pick) if disp else None,
+        disposition=disp.value if disp and disp.value else None,
+        encoding=encoding,
+        charset=ctype.param("charset", pick),
+        report_type=ctype.param("report-type", pick),
+    )
+    return part, ctype, notes
+
+
 def _walk_message(
     walk: _Walk, start: int, end: int, *, path: str, ancestors: tuple[str, ...], depth: int
 ) -> None:
     """An attached message: its body is numbered under the attaching part's number."""
-    block = read_header_block(walk.data[:end], start)
+    block = read_header_block(walk.data, start, end)
     walk.defects.extend(block.defects)
     ctext = block.pick("Content-Type", walk.pick) or ""
     if parse_params_header(ctext).value.startswith("multipart/"):
@@ -249,15 +269,6 @@ def _add_uuencoded(walk: _Walk, text_part: Part, payload: bytes) -> None:
                 origin="uuencode",
             )
         )
-
-
-def _note_duplicates(walk: _Walk, block: HeaderBlock, path: str) -> None:
-    for name in ("Content-Type", "Content-Transfer-Encoding", "Content-Disposition"):
-        values = block.all(name)
-        if len(set(values)) > 1:
-            walk.ambiguities.append(
-                f"part {path or 'TEXT'}: {len(values)} different {name} headers"
-            )
 
 
 def is_serious(defect: str) -> bool:

@@ -18,7 +18,7 @@ SEVERITY = Severity.INFO
 
 
 def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
-    if facts.visible_text:
+    if facts.visible_text or facts.text_unseen:
         return
     bodies = [p for p in facts.parts if p.is_body_text]
     if bodies:
