@@ -223,8 +223,7 @@ class MessageFacts:
         """True when a body text is longer than its head and the head shows nothing
         (an HTML style block, say): there may be text we have not read."""
         return any(
-            p.is_body_text and p.size > len(p.head) and not part_text(p).strip()
-            for p in self.parts
+            p.is_body_text and p.size > len(p.head) and not part_text(p).strip() for p in self.parts
         )
 
     @cached_property

@@ -1,0 +1,219 @@
+"""Opening IMAP and POP3 connections safely: verified TLS, no silent downgrade, clear
+errors, and no password left behind in a library's command log.
+
+Python's ``imaplib``/``poplib`` do not verify certificates unless given a context, so
+every connection gets one here. A certificate that fails is reported with its
+fingerprint; the user may pin exactly that certificate for that account, nothing wider.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import poplib
+import socket
+import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
+import imapclient
+import imapclient.exceptions
+from cryptography import x509
+
+from app.mail.errors import (
+    CertificateProblem,
+    LoginFailed,
+    MailboxLocked,
+    MailError,
+    ServerError,
+    ServerUnreachable,
+    TLSRefused,
+)
+from app.store.accounts import Account
+
+TIMEOUT_S = 30.0
+POP3_MAX_LINE = 1 << 20  # poplib's 2048-byte limit refuses real mail
+
+
+def tls_context(account: Account) -> ssl.SSLContext:
+    """The system's trusted CAs, plus the account's extra CA file if it has one."""
+    context = ssl.create_default_context()
+    if account.cafile:
+        context.load_verify_locations(cafile=account.cafile)
+    return context
+
+
+def _pinned_context() -> ssl.SSLContext:
+    """For a pinned certificate only: the pin is checked right after the handshake."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def fingerprint(der: bytes) -> str:
+    digest = hashlib.sha256(der).hexdigest().upper()
+    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
+
+
+def same_fingerprint(a: str, b: str) -> bool:
+    def norm(value: str) -> str:
+        return value.replace(":", "").strip().upper()
+
+    return norm(a) == norm(b)
+
+
+def describe_problem(account: Account, error: ssl.SSLCertVerificationError) -> CertificateProblem:
+    """Fetch the certificate the server shows (without trusting it) to describe it."""
+    reason = error.verify_message or str(error)
+    try:
+        der = peer_certificate(account)
+    except (OSError, MailError):
+        return CertificateProblem(reason)
+    return CertificateProblem(reason, fingerprint=fingerprint(der), **_cert_names(der))
+
+
+def _cert_names(der: bytes) -> dict[str, str]:
+    """Subject, issuer and expiry of a DER certificate, read without trusting it."""
+    try:
+        cert = x509.load_der_x509_certificate(der)
+    except ValueError:
+        return {}
+    return {
+        "subject": cert.subject.rfc4514_string(),
+        "issuer": cert.issuer.rfc4514_string(),
+        "not_after": cert.not_valid_after_utc.strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def peer_certificate(account: Account) -> bytes:
+    """The DER certificate the server presents (handshake without verification)."""
+    context = _pinned_context()
+    with socket.create_connection((account.host, account.port), timeout=TIMEOUT_S) as raw:
+        if account.security == "starttls":
+            _starttls_preamble(raw, account.protocol)
+        with context.wrap_socket(raw, server_hostname=account.host) as tls:
+            der = tls.getpeercert(binary_form=True)
+    if der is None:
+        raise TLSRefused("the server sent no certificate")
+    return der
+
+
+def _starttls_preamble(sock: socket.socket, protocol: str) -> None:
+    reader = sock.makefile("rb")
+    reader.readline()
+    if protocol == "imap":
+        sock.sendall(b"a STARTTLS\r\n")
+        while not reader.readline().startswith(b"a "):
+            pass
+    else:
+        sock.sendall(b"STLS\r\n")
+        reader.readline()
+
+
+def _check_pin(account: Account, der: bytes | None) -> None:
+    if der is None or not same_fingerprint(fingerprint(der), account.pinned_sha256):
+        raise CertificateProblem(
+            "the certificate is not the one you trusted for this account",
+            fingerprint=fingerprint(der) if der else "",
+        )
+
+
+@contextmanager
+def _mapped_errors(account: Account) -> Iterator[None]:
+    """Turn library and socket errors into the user's words."""
+    try:
+        yield
+    except ssl.SSLCertVerificationError as error:
+        raise describe_problem(account, error) from None
+    except ssl.SSLError as error:
+        raise TLSRefused(f"TLS failed: {error.reason or error}") from None
+    except (socket.gaierror, ConnectionRefusedError, TimeoutError) as error:
+        raise ServerUnreachable(f"{account.host}:{account.port}: {error}") from None
+    except imapclient.exceptions.LoginError:
+        raise LoginFailed() from None
+    except OSError as error:
+        raise ServerUnreachable(f"{account.host}:{account.port}: {error}") from None
+
+
+def open_imap(account: Account, password: str, timeout: float = TIMEOUT_S) -> imapclient.IMAPClient:
+    """A logged-in IMAPClient; raises a `MailError` subclass on any failure."""
+    pinned = bool(account.pinned_sha256)
+    context = _pinned_context() if pinned else tls_context(account)
+    with _mapped_errors(account):
+        client = imapclient.IMAPClient(
+            account.host,
+            port=account.port,
+            ssl=account.security == "tls",
+            ssl_context=context,
+            timeout=timeout,
+        )
+        try:
+            if account.security == "starttls":
+                if b"STARTTLS" not in client.capabilities():
+                    raise TLSRefused("the server does not offer STARTTLS")
+                client.starttls(context)
+            if pinned:
+                _check_pin(account, client.socket().getpeercert(binary_form=True))
+            try:
+                client.login(account.username, password)
+            finally:
+                _forget_login(client)
+        except BaseException:
+            _close_quietly(client)
+            raise
+    return client
+
+
+def _forget_login(client: imapclient.IMAPClient) -> None:
+    """imaplib keeps the last commands, LOGIN with the password, in ``_cmd_log``."""
+    log = getattr(client._imap, "_cmd_log", None)
+    if isinstance(log, dict):
+        log.clear()
+
+
+def _close_quietly(client: imapclient.IMAPClient) -> None:
+    with suppress(OSError, imapclient.exceptions.IMAPClientError):
+        client.shutdown()
+
+
+def open_pop3(account: Account, password: str, timeout: float = TIMEOUT_S) -> poplib.POP3:
+    """A logged-in POP3 connection; raises a `MailError` subclass on any failure."""
+    poplib._MAXLINE = max(poplib._MAXLINE, POP3_MAX_LINE)  # type: ignore[attr-defined]
+    pinned = bool(account.pinned_sha256)
+    context = _pinned_context() if pinned else tls_context(account)
+    with _mapped_errors(account):
+        if account.security == "tls":
+            server: poplib.POP3 = poplib.POP3_SSL(
+                account.host, account.port, timeout=timeout, context=context
+            )
+        else:
+            server = poplib.POP3(account.host, account.port, timeout=timeout)
+        try:
+            if account.security == "starttls":
+                if "STLS" not in server.capa():
+                    raise TLSRefused("the server does not offer STLS")
+                server.stls(context)
+            if pinned:
+                _check_pin(account, server.sock.getpeercert(binary_form=True))  # type: ignore[attr-defined]
+            server.user(account.username)
+            server.pass_(password)
+        except poplib.error_proto as error:
+            server.close()
+            raise _pop3_error(error) from None
+        except BaseException:
+            server.close()
+            raise
+    return server
+
+
+def _pop3_error(error: poplib.error_proto) -> MailError:
+    text = (
+        error.args[0].decode("utf-8", "replace")
+        if error.args and isinstance(error.args[0], bytes)
+        else str(error)
+    )
+    if "[IN-USE]" in text or "lock" in text.lower():
+        return MailboxLocked(text.removeprefix("-ERR ").strip())
+    if "[AUTH]" in text or "auth" in text.lower() or "password" in text.lower():
+        return LoginFailed()
+    return ServerError(text)

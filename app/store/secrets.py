@@ -1,0 +1,79 @@
+"""Passwords live in the system keyring and nowhere else.
+
+There is deliberately no fallback: when no usable keyring exists MailSentry says so and
+how to get one, rather than writing a password to a file. Backends that store
+passwords in plain text (``keyrings.alt``'s file backends) or that do not store at all
+are refused.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import keyring
+import keyring.backend
+import keyring.errors
+
+SERVICE = "MailSentry"
+
+_REFUSED_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
+
+
+class NoKeyring(Exception):
+    """No usable keyring: the message says why and what to install or start."""
+
+
+def _how_to_fix() -> str:
+    if sys.platform.startswith("linux"):
+        return (
+            "Install and unlock a Secret Service keyring (GNOME Keyring or KWallet; "
+            "on Debian: apt install gnome-keyring) and log in to a desktop session, "
+            "or set the password with MAILSENTRY_PASSWORD for one command."
+        )
+    return "Make sure the system's credential store (Keychain / Credential Manager) works."
+
+
+def _backends(backend: keyring.backend.KeyringBackend) -> list[keyring.backend.KeyringBackend]:
+    inner = getattr(backend, "backends", None)
+    return list(inner) if inner else [backend]
+
+
+def check_backend(backend: keyring.backend.KeyringBackend) -> None:
+    """Raise `NoKeyring` unless ``backend`` really keeps secrets safely."""
+    usable = [b for b in _backends(backend) if not type(b).__module__.startswith(_REFUSED_MODULES)]
+    if not usable:
+        names = ", ".join(f"{type(b).__module__}.{type(b).__name__}" for b in _backends(backend))
+        raise NoKeyring(f"No safe system keyring is available ({names}). {_how_to_fix()}")
+
+
+class SecretStore:
+    """Passwords by account id, in one keyring backend checked at construction."""
+
+    def __init__(self, backend: keyring.backend.KeyringBackend | None = None) -> None:
+        self.backend = backend or keyring.get_keyring()
+        check_backend(self.backend)
+
+    def get(self, account_id: str) -> str | None:
+        try:
+            return self.backend.get_password(SERVICE, account_id)
+        except keyring.errors.KeyringError as error:
+            raise NoKeyring(f"The keyring could not be read: {error}. {_how_to_fix()}") from None
+
+    def set(self, account_id: str, password: str) -> None:
+        try:
+            self.backend.set_password(SERVICE, account_id, password)
+        except keyring.errors.KeyringError as error:
+            raise NoKeyring(
+                f"The password could not be saved in the keyring: {error}. {_how_to_fix()}"
+            ) from None
+
+    def delete(self, account_id: str) -> None:
+        try:
+            self.backend.delete_password(SERVICE, account_id)
+        except keyring.errors.PasswordDeleteError:
+            return
+        except keyring.errors.KeyringError as error:
+            raise NoKeyring(f"The keyring could not be changed: {error}.") from None
+
+    def __repr__(self) -> str:
+        return f"SecretStore({type(self.backend).__name__})"
