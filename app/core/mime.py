@@ -23,11 +23,15 @@ Pick = str  # "first" or "last"
 
 @dataclass
 class HeaderBlock:
-    """The fields of one header block, unfolded, in order, plus the body offset."""
+    """The fields of one header block, unfolded, in order, plus the body offset.
+
+    ``oddities`` are lines that programs read differently (a continuation with nothing
+    to continue, a line that is not a field): where the header ends is then ambiguous.
+    """
 
     fields: list[tuple[str, str]]
     body_start: int
-    defects: list[str] = field(default_factory=list)
+    oddities: list[str] = field(default_factory=list)
 
     def all(self, name: str) -> list[str]:
         lower = name.lower()
@@ -52,10 +56,10 @@ def read_header_block(data: bytes, start: int = 0, stop: int | None = None) -> H
     """Read header fields from ``start`` up to the blank line that ends them (or ``stop``).
 
     A line that is neither a field nor a continuation ends the block early (the body
-    starts there), as Python's parser and most clients do; it is noted as a defect.
+    starts there), as Python's parser does; other programs read on, so it is noted.
     """
     fields: list[tuple[bytes, bytearray]] = []
-    defects: list[str] = []
+    oddities: list[str] = []
     pos = start
     size = len(data) if stop is None else stop
     while pos < size:
@@ -70,7 +74,7 @@ def read_header_block(data: bytes, start: int = 0, stop: int | None = None) -> H
             if fields:
                 fields[-1][1].extend(line)
             else:
-                defects.append("the first header line is a continuation")
+                oddities.append("the first header line is a continuation")
             pos = next_pos
             continue
         match = _FIELD.match(line)
@@ -78,12 +82,13 @@ def read_header_block(data: bytes, start: int = 0, stop: int | None = None) -> H
             if pos == start and line.startswith(b"From "):
                 pos = next_pos  # an mbox separator line in front of the message
                 continue
-            defects.append("a header line is not a header field; the body starts there")
+            shown = line[:60].decode("utf-8", "replace")
+            oddities.append(f"header line {shown!r} is not a header field; the body starts there")
             break
         fields.append((match.group(1), bytearray(line[match.end() :])))
         pos = next_pos
     decoded = [(name.decode("ascii"), decode_header_bytes(bytes(value))) for name, value in fields]
-    return HeaderBlock(decoded, pos, defects)
+    return HeaderBlock(decoded, pos, oddities)
 
 
 def decode_header_bytes(value: bytes) -> str:

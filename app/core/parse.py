@@ -34,20 +34,6 @@ _COMPRESSED_SINGLE = {
     b"\xfd7zXZ\x00": "xz",
 }
 
-#: Defects after which we cannot say what the message contains.
-SERIOUS_DEFECT_WORDS = (
-    "no boundary",
-    "start boundary",
-    "alphabet",
-    "truncated",
-    "cannot be decoded",
-    "unknown transfer encoding",
-    "nested too deeply",
-    "too many parts",
-    "no begin line",
-)
-
-
 @dataclass
 class _Walk:
     data: bytes
@@ -65,7 +51,7 @@ def readings(raw: bytes) -> list[MessageFacts]:
     out: list[MessageFacts] = []
     for pick in ("first", "last"):
         walk = _Walk(data, pick)
-        walk.defects.extend(top.defects)
+        walk.ambiguities.extend(f"top header: {o}" for o in top.oddities)
         _walk_entity(walk, top, len(data), path="", prefix="", ancestors=(), depth=0)
         facts = MessageFacts(
             headers=headers,
@@ -119,7 +105,6 @@ def _walk_entity(
             walk.defects.append(f"part {path or 'TEXT'}: start boundary not found")
         for number, (start, stop) in enumerate(split.parts, 1):
             child = read_header_block(walk.data, start, stop)
-            walk.defects.extend(child.defects)
             _walk_entity(
                 walk,
                 child,
@@ -153,8 +138,10 @@ def describe_part(
     Shared by every facts builder, so a part's names and types are read by one piece
     of code whether its headers came from a file or from an IMAP ``[n.MIME]`` fetch.
     """
-    notes = [
-        f"part {path or 'TEXT'}: {len(block.all(name))} different {name} headers"
+    where = f"part {path or 'TEXT'}"
+    notes = [f"{where} header: {oddity}" for oddity in block.oddities if path]
+    notes += [
+        f"{where}: {len(block.all(name))} different {name} headers"
         for name in ("Content-Type", "Content-Transfer-Encoding", "Content-Disposition")
         if len(set(block.all(name))) > 1
     ]
@@ -168,7 +155,7 @@ def describe_part(
     for holder, key in ((ctype, "name"), (ctype, "boundary"), (disp, "filename")):
         if holder is not None and holder.ambiguous(key):
             notes.append(
-                f"part {path or 'TEXT'}: {key}= is given {len(holder.params[key])} "
+                f"{where}: {key}= is given {len(holder.params[key])} "
                 f"different ways: {holder.params[key]!r}"
             )
     part = Part(
@@ -190,7 +177,6 @@ def _walk_message(
 ) -> None:
     """An attached message: its body is numbered under the attaching part's number."""
     block = read_header_block(walk.data, start, end)
-    walk.defects.extend(block.defects)
     ctext = block.pick("Content-Type", walk.pick) or ""
     if parse_params_header(ctext).value.startswith("multipart/"):
         _walk_entity(
@@ -223,54 +209,57 @@ def _add_leaf(walk: _Walk, base: Part, start: int, end: int) -> None:
         path=path,
         size=len(payload),
         head=payload[:HEAD_BYTES],
-        archive=archive_of(payload, base.names),
+        archive=archive_of(payload[:HEAD_BYTES], base.names, _reader(payload), len(payload)),
     )
     walk.parts.append(part)
     if base.content_type.startswith("text/"):
-        _add_uuencoded(walk, part, payload)
+        walk.parts.extend(uuencoded_parts(part, payload))
 
 
-def archive_of(payload: bytes, names: tuple[str, ...]) -> Archive | None:
-    """What an archive-looking payload holds (by content first, then by name)."""
-    if archive.is_zip(payload[:4]):
+def _reader(payload: bytes) -> archive.Reader:
+    def read(offset: int, length: int) -> bytes:
+        return payload[offset : offset + length]
 
-        def read(offset: int, length: int) -> bytes:
-            return payload[offset : offset + length]
+    return read
 
-        return archive.list_zip(read, len(payload))
-    kind = archive.sniff_unlistable(payload[:16])
+
+def archive_of(
+    head: bytes, names: tuple[str, ...], read: archive.Reader, size: int
+) -> Archive | None:
+    """What an archive-looking part holds, by its first bytes (and names, for
+    single-file compression). ``read(offset, length)`` reads the decoded content, so a
+    zip's directory can come from memory or from a ranged IMAP fetch."""
+    if archive.is_zip(head[:4]):
+        return archive.list_zip(read, size)
+    kind = archive.sniff_unlistable(head[:16])
     if kind is not None:
         return Archive(kind, error=f"{kind} archives cannot be listed without unpacking")
     for magic, kind in _COMPRESSED_SINGLE.items():
-        if payload.startswith(magic):
+        if head.startswith(magic):
             suffix = "." + kind
             inner = [n[: -len(suffix)] for n in names if n.lower().endswith(suffix)]
             return Archive(kind, members=tuple(inner))
     return None
 
 
-def _add_uuencoded(walk: _Walk, text_part: Part, payload: bytes) -> None:
-    """uuencoded files inside a text body are attachments to every old mail client."""
+def uuencoded_parts(text_part: Part, payload: bytes) -> list[Part]:
+    """uuencoded files inside a text (its whole decoded ``payload``): every old mail
+    client shows them as attachments."""
     if b"begin" not in payload:
-        return
+        return []
     lines = payload.split(b"\r\n") if b"\r\n" in payload else payload.split(b"\n")
-    for number, (name, data) in enumerate(find_uu_blocks(lines), 1):
-        walk.parts.append(
-            Part(
-                path=f"{text_part.path}.uu{number}",
-                content_type="application/octet-stream",
-                ancestors=(text_part.content_type, *text_part.ancestors),
-                name=name,
-                disposition="attachment",
-                encoding="x-uuencode",
-                size=len(data),
-                head=data[:HEAD_BYTES],
-                archive=archive_of(data, (name,)),
-                origin="uuencode",
-            )
+    return [
+        Part(
+            path=f"{text_part.path}.uu{number}",
+            content_type="application/octet-stream",
+            ancestors=(text_part.content_type, *text_part.ancestors),
+            name=name,
+            disposition="attachment",
+            encoding="x-uuencode",
+            size=len(data),
+            head=data[:HEAD_BYTES],
+            archive=archive_of(data[:HEAD_BYTES], (name,), _reader(data), len(data)),
+            origin="uuencode",
         )
-
-
-def is_serious(defect: str) -> bool:
-    """A defect after which the content of the message is not known for sure."""
-    return any(word in defect for word in SERIOUS_DEFECT_WORDS)
+        for number, (name, data) in enumerate(find_uu_blocks(lines), 1)
+    ]

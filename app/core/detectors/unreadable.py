@@ -13,13 +13,11 @@ from collections.abc import Iterator
 from app.core.detectors.base import Context, Hit
 from app.core.facts import MessageFacts
 from app.core.findings import Severity
-from app.core.parse import is_serious
 
 ID = "UNREADABLE"
 SEVERITY = Severity.MEDIUM
 
 
 def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
-    serious = [d for d in facts.defects if is_serious(d)]
-    if serious:
-        yield Hit(tuple(serious[:10]))
+    if facts.defects:
+        yield Hit(facts.defects[:10])
