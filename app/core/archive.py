@@ -44,9 +44,16 @@ def sniff_unlistable(head: bytes) -> str | None:
 
 def list_zip(read: Reader, size: int) -> Archive:
     """Read member names from the central directory of a zip of ``size`` bytes."""
-    tail_len = min(size, 65_557)
-    tail = read(size - tail_len, tail_len)
-    eocd_at = tail.rfind(_EOCD)
+    # The end record is 22 bytes plus a comment of up to 64 KiB: look in a short tail
+    # first (what a remote reader fetches), the longest possible one only if needed.
+    for window in (4096, 65_557):
+        tail_len = min(size, window)
+        tail = read(size - tail_len, tail_len)
+        eocd_at = tail.rfind(_EOCD)
+        if eocd_at >= 0 and len(tail) - eocd_at >= 22:
+            break
+        if tail_len == size:
+            break
     if eocd_at < 0 or len(tail) - eocd_at < 22:
         return Archive("zip", error="the zip directory is missing or cut off")
     (_, _, _, _, count, cd_size, cd_offset, _) = struct.unpack(

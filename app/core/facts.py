@@ -30,6 +30,8 @@ HEADER_FIELDS: tuple[str, ...] = (
     "Delivered-To",
     "X-Original-To",
     "Content-Type",
+    "Content-Transfer-Encoding",
+    "Content-Disposition",
     "Auto-Submitted",
     "X-Autoreply",
     "X-Autorespond",
