@@ -34,6 +34,7 @@ _COMPRESSED_SINGLE = {
     b"\xfd7zXZ\x00": "xz",
 }
 
+
 @dataclass
 class _Walk:
     data: bytes

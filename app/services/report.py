@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from app.core import names
-from app.core.findings import Level
+from app.core.findings import Finding, Level
 from app.services.scan import Result
 
 ADVICE = (
@@ -37,6 +37,16 @@ def as_json(result: Result) -> dict[str, Any]:
         ],
         "reasons": list(verdict.reasons) if verdict else [],
         "error": result.error,
+    }
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "id": finding.id,
+        "severity": finding.severity.label,
+        "summary": finding.summary,
+        "evidence": list(finding.evidence),
+        "part": finding.part,
     }
 
 
