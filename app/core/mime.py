@@ -52,11 +52,14 @@ def normalize_newlines(raw: bytes) -> bytes:
     return re.sub(rb"\r?\n", b"\r\n", raw)
 
 
-def read_header_block(data: bytes, start: int = 0, stop: int | None = None) -> HeaderBlock:
+def read_header_block(
+    data: bytes, start: int = 0, stop: int | None = None, *, lenient: bool = False
+) -> HeaderBlock:
     """Read header fields from ``start`` up to the blank line that ends them (or ``stop``).
 
     A line that is neither a field nor a continuation ends the block early (the body
-    starts there), as Python's parser does; other programs read on, so it is noted.
+    starts there), as Python's parser does; other programs skip it and read on, which
+    is what ``lenient`` does. Either way it is noted.
     """
     fields: list[tuple[bytes, bytearray]] = []
     oddities: list[str] = []
@@ -83,8 +86,11 @@ def read_header_block(data: bytes, start: int = 0, stop: int | None = None) -> H
                 pos = next_pos  # an mbox separator line in front of the message
                 continue
             shown = line[:60].decode("utf-8", "replace")
-            oddities.append(f"header line {shown!r} is not a header field; the body starts there")
-            break
+            oddities.append(f"header line {shown!r} is not a header field")
+            if not lenient:
+                break
+            pos = next_pos
+            continue
         fields.append((match.group(1), bytearray(line[match.end() :])))
         pos = next_pos
     decoded = [(name.decode("ascii"), decode_header_bytes(bytes(value))) for name, value in fields]

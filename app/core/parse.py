@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from app.core import archive
-from app.core.facts import HEAD_BYTES, HEADER_FIELDS, Archive, MessageFacts, Part
+from app.core.facts import HEAD_BYTES, HEADER_FIELDS, Archive, MessageFacts, Part, decode_words
 from app.core.mime import (
     ContentType,
     HeaderBlock,
@@ -47,10 +47,10 @@ class _Walk:
 def readings(raw: bytes) -> list[MessageFacts]:
     """Every distinct reading of ``raw``; the first is what most software sees."""
     data = normalize_newlines(raw)
-    top = read_header_block(data)
-    headers = tuple((k, v) for k, v in top.fields if k.lower() in _WANTED)
     out: list[MessageFacts] = []
     for pick in ("first", "last"):
+        top = read_header_block(data, lenient=pick == "last")
+        headers = tuple((k, v) for k, v in top.fields if k.lower() in _WANTED)
         walk = _Walk(data, pick)
         walk.ambiguities.extend(f"top header: {o}" for o in top.oddities)
         _walk_entity(walk, top, len(data), path="", prefix="", ancestors=(), depth=0)
@@ -62,7 +62,11 @@ def readings(raw: bytes) -> list[MessageFacts]:
             defects=tuple(dict.fromkeys(walk.defects)),
             reading=pick,
         )
-        if out and out[0].parts == facts.parts and out[0].defects == facts.defects:
+        if out and (out[0].headers, out[0].parts, out[0].defects) == (
+            facts.headers,
+            facts.parts,
+            facts.defects,
+        ):
             break
         out.append(facts)
     if len(out) > 1:
@@ -105,7 +109,7 @@ def _walk_entity(
         if not split.found_start:
             walk.defects.append(f"part {path or 'TEXT'}: start boundary not found")
         for number, (start, stop) in enumerate(split.parts, 1):
-            child = read_header_block(walk.data, start, stop)
+            child = read_header_block(walk.data, start, stop, lenient=pick == "last")
             _walk_entity(
                 walk,
                 child,
@@ -159,12 +163,18 @@ def describe_part(
                 f"{where}: {key}= is given {len(holder.params[key])} "
                 f"different ways: {holder.params[key]!r}"
             )
+    name = _decoded_name(ctype.param("name", pick))
+    filename = _decoded_name(disp.param("filename", pick) if disp else None)
+    if name is not None and filename is not None and name != filename:
+        notes.append(
+            f"{where}: named {name!r} in Content-Type but {filename!r} in Content-Disposition"
+        )
     part = Part(
         path=path,
         content_type=content_type,
         ancestors=ancestors,
-        name=ctype.param("name", pick),
-        filename=disp.param("filename", pick) if disp else None,
+        name=name,
+        filename=filename,
         disposition=disp.value if disp and disp.value else None,
         encoding=encoding,
         charset=ctype.param("charset", pick),
@@ -173,11 +183,16 @@ def describe_part(
     return part, ctype, notes
 
 
+def _decoded_name(value: str | None) -> str | None:
+    """Names with RFC 2047 words inside quotes are decoded, as mail clients do."""
+    return decode_words(value) if value is not None and "=?" in value else value
+
+
 def _walk_message(
     walk: _Walk, start: int, end: int, *, path: str, ancestors: tuple[str, ...], depth: int
 ) -> None:
     """An attached message: its body is numbered under the attaching part's number."""
-    block = read_header_block(walk.data, start, end)
+    block = read_header_block(walk.data, start, end, lenient=walk.pick == "last")
     ctext = block.pick("Content-Type", walk.pick) or ""
     if parse_params_header(ctext).value.startswith("multipart/"):
         _walk_entity(
@@ -213,8 +228,22 @@ def _add_leaf(walk: _Walk, base: Part, start: int, end: int) -> None:
         archive=archive_of(payload[:HEAD_BYTES], base.names, _reader(payload), len(payload)),
     )
     walk.parts.append(part)
-    if base.content_type.startswith("text/"):
+    if may_hold_uuencode(base.content_type):
         walk.parts.extend(uuencoded_parts(part, payload))
+
+
+UUENCODE_TYPES = (
+    "application/x-uuencode",
+    "application/x-uue",
+    "text/x-uuencode",
+    "application/uuencode",
+    "application/x-uu",
+)
+
+
+def may_hold_uuencode(content_type: str) -> bool:
+    """Texts (old clients decode uuencoded blocks in them) and uuencode types."""
+    return content_type.startswith("text/") or content_type in UUENCODE_TYPES
 
 
 def _reader(payload: bytes) -> archive.Reader:

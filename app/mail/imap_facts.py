@@ -27,7 +27,14 @@ from typing import Any
 from app.core import archive as zipdir
 from app.core.facts import HEAD_BYTES, HEADER_FIELDS, MessageFacts, Part
 from app.core.mime import decode_body, read_header_block
-from app.core.parse import archive_of, describe_part, readings, uuencoded_parts
+from app.core.parse import (
+    UUENCODE_TYPES,
+    archive_of,
+    describe_part,
+    may_hold_uuencode,
+    readings,
+    uuencoded_parts,
+)
 
 BATCH = 500
 _KNOWN_ENCODINGS = ("7bit", "8bit", "binary", "base64", "quoted-printable", "")
@@ -249,7 +256,8 @@ class ImapFactsBuilder:
             archive=archive_of(head, base.names, self._tail_reader(item, node, base, size), size),
         )
         item.parts.append(part)
-        if item.uu_candidate and base.content_type.startswith("text/"):
+        uu_type = base.content_type in UUENCODE_TYPES
+        if uu_type or (item.uu_candidate and may_hold_uuencode(base.content_type)):
             whole = self._fetch_counted([item.uid], [f"BODY.PEEK[{node.path}]"])
             body = _section(whole.get(item.uid, {}), f"BODY[{node.path}]")
             self.stats.content_bytes += len(body)

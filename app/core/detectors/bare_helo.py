@@ -47,9 +47,26 @@ def provider_hop(hops: tuple[Hop, ...]) -> Hop | None:
     return None
 
 
+#: Networks a provider's own relays use. Not ``is_private``: Python counts the
+#: documentation and benchmark ranges as private too, and those are outside hosts here.
+_INTERNAL = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "::1/128",
+        "fc00::/7",
+        "fe80::/10",
+    )
+)
+
+
 def _is_internal(ip: str) -> bool:
     try:
         address = ipaddress.ip_address(ip.removeprefix("IPv6:"))
     except ValueError:
         return False
-    return address.is_private or address.is_loopback
+    return any(address in network for network in _INTERNAL if network.version == address.version)

@@ -18,8 +18,8 @@ SEVERITY = Severity.INFO
 
 
 def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
-    if facts.visible_text or facts.text_unseen:
-        return
+    if facts.visible_text or facts.text_unseen or facts.defects:
+        return  # there is text, or we could not read enough to say there is none
     bodies = [p for p in facts.parts if p.is_body_text]
     if bodies:
         yield Hit(
