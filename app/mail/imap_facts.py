@@ -24,10 +24,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import imapclient.exceptions
+from imapclient.response_types import BodyData
+
 from app.core import archive as zipdir
 from app.core.facts import HEAD_BYTES, HEADER_FIELDS, MessageFacts, Part
 from app.core.mime import decode_body, read_header_block
 from app.core.parse import (
+    MAX_DEPTH,
     UUENCODE_TYPES,
     archive_of,
     describe_part,
@@ -37,7 +41,9 @@ from app.core.parse import (
 )
 
 BATCH = 500
+MAX_DETAIL_PARTS = 200
 _KNOWN_ENCODINGS = ("7bit", "8bit", "binary", "base64", "quoted-printable", "")
+_ENCODED = ("base64", "quoted-printable")
 _FIELDS = " ".join(name.upper() for name in HEADER_FIELDS)
 HEADER_ITEM = f"BODY.PEEK[HEADER.FIELDS ({_FIELDS})]"
 #: Encoded bytes fetched for a part's head: enough to decode `HEAD_BYTES` in each
@@ -89,7 +95,7 @@ def _node(body: Any, path: str, header_section: str | None = "") -> Node:
     encoding = _text(body[5]).lower() if len(body) > 5 else ""
     if maintype == "message" and subtype in ("rfc822", "global") and len(body) > 8:
         node = Node(path, "message", encoding, section)
-        inner = body[8]
+        inner = BodyData.create(body[8]) if isinstance(body[8], tuple) else body[8]
         if inner and isinstance(inner[0], list):
             body_node = Node(f"{path}.TEXT", "multipart", "7bit", f"{path}.HEADER")
             body_node.children = [_node(c, f"{path}.{i}") for i, c in enumerate(inner[0], 1)]
@@ -190,17 +196,37 @@ class ImapFactsBuilder:
         """Part headers, decoded sizes and heads, one command per shape of message."""
         groups: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for item in pending:
-            groups[tuple(_detail_items(item.root))].append(item.uid)
+            nodes = list(_walk(item.root))
+            # A part the server cannot decode (unknown encoding), or so many parts that
+            # the command grows too long: such messages are read from their raw bytes.
+            if len(nodes) <= MAX_DETAIL_PARTS and all(
+                n.encoding in _KNOWN_ENCODINGS for n in nodes
+            ):
+                groups[tuple(_detail_items(item.root))].append(item.uid)
         details: dict[int, dict[bytes, Any]] = {}
         for items, uids in groups.items():
-            if not items:
-                continue
-            for uid, data in self._fetch_counted(uids, list(items)).items():
-                details[uid] = data
-                self.stats.content_bytes += sum(
-                    len(v) for k, v in data.items() if isinstance(v, bytes) and k != b"SEQ"
-                )
+            if items:
+                details.update(self._fetch_group(uids, list(items)))
         return details
+
+    def _fetch_group(self, uids: list[int], items: list[str]) -> dict[int, dict[bytes, Any]]:
+        """One FETCH for many messages; if the server refuses it (one broken part fails
+        the whole command in Dovecot), each message is asked on its own, and the ones
+        still refused fall back to their raw bytes."""
+        try:
+            fetched = self._fetch_counted(uids, items)
+        except imapclient.exceptions.IMAPClientError:
+            if len(uids) == 1:
+                return {}
+            fetched = {}
+            for uid in uids:
+                fetched.update(self._fetch_group([uid], items))
+            return fetched
+        for data in fetched.values():
+            self.stats.content_bytes += sum(
+                len(v) for k, v in data.items() if isinstance(v, bytes) and k != b"SEQ"
+            )
+        return dict(fetched)
 
     def _assemble(self, item: _Pending) -> MessageFacts | None:
         top = read_header_block(item.headers)
@@ -226,10 +252,21 @@ class ImapFactsBuilder:
         inner = (base.content_type, *ancestors)
         if node.kind == "multipart":
             if (
-                not base.content_type.startswith("multipart/")
+                len(ancestors) >= MAX_DEPTH
+                or not base.content_type.startswith("multipart/")
                 or not ctype.param("boundary", "first")
                 or not node.children
+                or (
+                    base.content_type != "multipart/digest"
+                    and any(
+                        not _section(item.data, f"BODY[{c.header_section}]").strip()
+                        for c in node.children
+                        if c.header_section
+                    )
+                )
             ):
+                # Too deep, or a part the server made up where no boundary matched
+                # (its header is empty): only the raw bytes say what clients see.
                 return False
             item.parts.append(base)
             return all(self._add(item, c, inner) for c in node.children)
@@ -241,8 +278,14 @@ class ImapFactsBuilder:
         return self._add_leaf(item, node, base)
 
     def _add_leaf(self, item: _Pending, node: Node, base: Part) -> bool:
-        size = item.data.get(f"BINARY.SIZE[{node.path}]".encode())
-        if not isinstance(size, int):
+        # Unencoded parts are as long as the structure says; for the others ask the
+        # server (Dovecot 2.3 reports nonsense BINARY.SIZE for some 7bit ISO-2022-JP).
+        size = (
+            item.data.get(f"BINARY.SIZE[{node.path}]".encode())
+            if node.encoding in _ENCODED
+            else node.encoded_size
+        )
+        if not isinstance(size, int) or not 0 <= size <= node.encoded_size:
             return False
         encoded = _section(item.data, f"BODY[{node.path}]<0>")
         head, _ = decode_body(encoded, base.encoding)
@@ -311,7 +354,9 @@ def _detail_items(root: Node) -> list[str]:
             items.append(f"BODY.PEEK[{node.header_section}]")
         if node.kind == "leaf":
             length = _HEAD_FETCH.get(node.encoding, HEAD_BYTES)
-            items += [f"BINARY.SIZE[{node.path}]", f"BODY.PEEK[{node.path}]<0.{length}>"]
+            if node.encoding in _ENCODED:
+                items.append(f"BINARY.SIZE[{node.path}]")
+            items.append(f"BODY.PEEK[{node.path}]<0.{length}>")
     return list(dict.fromkeys(items))
 
 

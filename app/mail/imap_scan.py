@@ -101,14 +101,16 @@ def scan_folder(
     on_result: Callable[[ServerMessage], None] = lambda _: None,
     cancelled: Callable[[], bool] = lambda: False,
     stats: BuildStats | None = None,
+    everything: bool = False,
 ) -> list[ServerMessage]:
-    """Judge every message of ``folder`` not judged before; record each batch."""
+    """Judge every message of ``folder`` not judged before (``everything``: every
+    message, as a one-off report does); record each batch."""
     uidvalidity = select_readonly(client, folder)
     checkpoint = state.checkpoint(account.id, folder)
     if checkpoint is None or checkpoint[0] != uidvalidity:
         state.reset_folder(account.id, folder, uidvalidity)
         checkpoint = (uidvalidity, 0)
-    uids = new_uids(client, checkpoint[1])
+    uids = new_uids(client, 0 if everything else checkpoint[1])
     builder = facts_builder(client)
     judged: list[ServerMessage] = []
     for start in range(0, len(uids), BATCH):

@@ -14,6 +14,7 @@ user waits for the next second (see :meth:`PrivateDovecot.add_user`).
 from __future__ import annotations
 
 import base64
+import contextlib
 import grp
 import hashlib
 import math
@@ -79,7 +80,7 @@ def find_dovecot() -> str:
 
 def _quote(mailbox: str) -> bytes:
     """Encode a mailbox name as an IMAP quoted string (modified UTF-7, escaped)."""
-    raw = imap_utf7.encode(mailbox)
+    raw: bytes = imap_utf7.encode(mailbox)
     return b'"' + raw.replace(b"\\", b"\\\\").replace(b'"', b'\\"') + b'"'
 
 
@@ -103,6 +104,7 @@ class _RawImap:
         self._tags = 0
         greeting = self._reader.readline()
         if not greeting.startswith(b"* OK"):
+            self.close()
             raise DovecotError(f"unexpected IMAP greeting: {greeting!r}")
 
     def close(self) -> None:
@@ -143,11 +145,16 @@ class PrivateDovecot:
         self._exe = find_dovecot()
         self._dir = Path(tempfile.mkdtemp(prefix="dv", dir="/tmp"))
         self._dir.chmod(0o755)  # the mail and login users must traverse it
-        self.certs = certs if certs is not None else make_cert_set(self._dir / "pki")
+        try:
+            self.certs = certs if certs is not None else make_cert_set(self._dir / "pki")
+        except BaseException:
+            shutil.rmtree(self._dir)
+            raise
         self._variant: CertVariant = cert_variant
         self._separator = separator
         self._extra_config = extra_config
         self.host = host
+        self._instance = f"mailsentry-{self._dir.name}"  # unique: finds leftover processes
         self._ports: dict[str, int] = {}
         self._proc: subprocess.Popen[bytes] | None = None
         self.config_path = self._dir / "dovecot.conf"
@@ -259,7 +266,12 @@ class PrivateDovecot:
                 return
 
     def stop(self) -> None:
-        """Stop with SIGTERM (Dovecot takes ~1 s), SIGKILL if it hangs."""
+        """Stop with SIGTERM (Dovecot takes ~1 s), SIGKILL if it hangs; end its sessions.
+
+        The master leaves logged-in ``imap``/``pop3`` processes (and ``log``, ``stats``)
+        running and serving their clients, despite ``shutdown_clients = yes``: they are
+        found by process title and terminated, so clients see the server go away.
+        """
         proc, self._proc = self._proc, None
         if proc is None:
             return
@@ -270,6 +282,7 @@ class PrivateDovecot:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        self._end_leftover_processes()
 
     def restart(self) -> None:
         """Stop and start again on the same ports (clients see their connections drop)."""
@@ -401,8 +414,8 @@ class PrivateDovecot:
         """Copy a certificate and key to the paths dovecot.conf names (atomically)."""
         for source, name in ((files.cert, "server.pem"), (files.key, "server.key")):
             tmp = self._dir / f"{name}.tmp"
+            tmp.touch(mode=0o600)  # the key is never readable by others, even briefly
             shutil.copyfile(source, tmp)
-            tmp.chmod(0o600)
             tmp.replace(self._dir / name)
 
     def _launch(self) -> None:
@@ -445,6 +458,29 @@ class PrivateDovecot:
             der = tls.getpeercert(binary_form=True)
         return hashlib.sha256(der or b"").hexdigest()
 
+    def _leftover_processes(self) -> list[int]:
+        """PIDs of this instance's processes, by their title ``dovecot-<instance>/<name>``."""
+        prefix = f"dovecot-{self._instance}/".encode()
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError):
+                    if (entry / "cmdline").read_bytes().startswith(prefix):
+                        pids.append(int(entry.name))
+        return pids
+
+    def _end_leftover_processes(self) -> None:
+        """SIGTERM the processes the master left behind; SIGKILL them after 2 s."""
+        deadline = time.monotonic() + 2
+        sig = signal.SIGTERM
+        while pids := self._leftover_processes():
+            for pid in pids:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, sig)
+            if time.monotonic() > deadline:
+                sig = signal.SIGKILL
+            time.sleep(0.01)
+
     def _diagnostics(self) -> str:
         """The tail of Dovecot's stderr and log (they never contain passwords)."""
         texts = []
@@ -454,9 +490,9 @@ class PrivateDovecot:
         return "\n".join(texts)
 
     def _write_config(self) -> None:
+        """Write dovecot.conf for the chosen ports; as non-root, run every service as us."""
         if os.geteuid() == 0:
-            unprivileged = ""
-            login_chroot = ""
+            unprivileged = chroot = ""
         else:
             # Dovecot's defaults (users dovecot/dovenull, chroots) need root: run as us.
             user = pwd.getpwuid(os.getuid()).pw_name
@@ -465,16 +501,15 @@ class PrivateDovecot:
                 f"default_internal_user = {user}\n"
                 f"default_internal_group = {group}\n"
                 f"default_login_user = {user}\n"
-                "service anvil {\n  chroot =\n}\n"
             )
-            login_chroot = "  chroot =\n"
+            chroot = "  chroot =\n"
         ports = self._ports
         self.config_path.write_text(
             f"""\
 # Written by tests/servers/dovecot.py: a private test server.
 base_dir = {self._dir}/run
 state_dir = {self._dir}/state
-instance_name = mailsentry-test-{ports["imap"]}
+instance_name = {self._instance}
 log_path = {self.log_path}
 protocols = imap pop3
 listen = {self.host}
@@ -515,8 +550,15 @@ namespace inbox {{
     special_use = \\Sent
   }}
 }}
+# No auth penalty: after one wrong password, Dovecot delays that IP+user's next logins
+# by 4-15 s. A wrong password still costs ~0.5 s (measured; not configurable).
+service anvil {{
+{chroot}  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
+}}
 service imap-login {{
-{login_chroot}  inet_listener imap {{
+{chroot}  inet_listener imap {{
     port = {ports["imap"]}
   }}
   inet_listener imaps {{
@@ -525,7 +567,7 @@ service imap-login {{
   }}
 }}
 service pop3-login {{
-{login_chroot}  inet_listener pop3 {{
+{chroot}  inet_listener pop3 {{
     port = {ports["pop3"]}
   }}
   inet_listener pop3s {{

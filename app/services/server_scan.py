@@ -1,0 +1,73 @@
+"""Scan a mailbox on a server and act on what was found: shared by the CLI and the GUI.
+
+Scanning and acting are separate steps with separate connections, so a scan never
+changes anything and every action goes through the journal (`app.mail.imap_actions`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.core.findings import Level
+from app.core.rules import Rules
+from app.mail.connect import open_imap
+from app.mail.imap_scan import ServerMessage, scan_folder
+from app.services.scan import Result
+from app.store.accounts import Account
+from app.store.settings import Settings
+from app.store.state import State
+
+
+def as_result(message: ServerMessage) -> Result:
+    return Result(message.source, message.verdict, message.facts)
+
+
+def scan_server(
+    account: Account,
+    password: str,
+    folder: str,
+    state: State,
+    rules: Rules,
+    *,
+    on_result: Callable[[Result], None] = lambda _: None,
+    everything: bool = False,
+) -> list[ServerMessage]:
+    """Judge the mailbox's messages (all of them with ``everything``, else only new
+    ones) and record them; nothing on the server changes."""
+    if account.protocol != "imap":
+        raise NotImplementedError("POP3")
+    client = open_imap(account, password)
+    try:
+        return scan_folder(
+            client,
+            account,
+            folder,
+            state,
+            rules,
+            everything=everything,
+            on_result=lambda m: on_result(as_result(m)),
+        )
+    finally:
+        client.logout()
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One action the settings ask for on one judged message."""
+
+    message: ServerMessage
+    action: str
+
+
+def plan(messages: list[ServerMessage], settings: Settings, account: Account) -> list[Planned]:
+    """The action for each flagged message: the account's choice, else the settings'."""
+    out: list[Planned] = []
+    for message in messages:
+        level = message.verdict.level
+        if level is Level.CLEAN:
+            continue
+        action = account.actions.get(level.value) or settings[f"actions.{level.value}"]
+        if action in ("quarantine", "delete"):
+            out.append(Planned(message, action))
+    return out
