@@ -43,6 +43,34 @@ HEADER_FIELDS: tuple[str, ...] = (
 #: for every part of every message.
 HEAD_BYTES = 256
 
+#: message/* types whose body is not a message of its own. Every other message/*
+#: type is opened as an attached message, as Python's parser does (message/news,
+#: and made-up ones an attacker hopes a filter will not open).
+MESSAGE_LEAVES = frozenset(
+    {
+        "message/delivery-status",
+        "message/disposition-notification",
+        "message/partial",
+        "message/external-body",
+        "message/feedback-report",
+        "message/global-headers",
+        "message/global-delivery-status",
+        "message/global-disposition-notification",
+        "message/tracking-status",
+        "message/http",
+        "message/sip",
+        "message/sipfrag",
+        "message/imdn+xml",
+        "message/cpim",
+    }
+)
+
+
+def is_message_type(content_type: str) -> bool:
+    """A part whose content is a whole message with headers and parts of its own."""
+    return content_type.startswith("message/") and content_type not in MESSAGE_LEAVES
+
+
 #: A zip's central directory is read from at most this many bytes at the end.
 ARCHIVE_TAIL_BYTES = 1 << 20
 
@@ -101,10 +129,7 @@ class Part:
 
     @property
     def is_container(self) -> bool:
-        return self.content_type.startswith("multipart/") or self.content_type in (
-            "message/rfc822",
-            "message/global",
-        )
+        return self.content_type.startswith("multipart/") or is_message_type(self.content_type)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -118,7 +143,7 @@ class Part:
     @property
     def in_message(self) -> bool:
         """True inside an attached or returned message (forward, bounce)."""
-        return any(a in ("message/rfc822", "message/global") for a in self.ancestors)
+        return any(is_message_type(a) for a in self.ancestors)
 
     @property
     def is_body_text(self) -> bool:
@@ -157,8 +182,14 @@ class MessageFacts:
     # -- raw header access -------------------------------------------------------
     def all(self, name: str) -> tuple[str, ...]:
         """Every value of header ``name`` in order (unfolded, undecoded)."""
-        lower = name.lower()
-        return tuple(v for k, v in self.headers if k.lower() == lower)
+        return self._index.get(name.lower(), ())
+
+    @cached_property
+    def _index(self) -> dict[str, tuple[str, ...]]:
+        index: dict[str, tuple[str, ...]] = {}
+        for key, value in self.headers:
+            index[key.lower()] = (*index.get(key.lower(), ()), value)
+        return index
 
     def first(self, name: str) -> str | None:
         values = self.all(name)
@@ -251,8 +282,8 @@ def parse_addresses(value: str) -> list[Address]:
     if not value.strip():
         return [Address("", "")]
     try:
-        pairs = getaddresses([value])
-    except (ValueError, IndexError, TypeError):
+        pairs = getaddresses([value[:4000]])
+    except (ValueError, IndexError, TypeError, RecursionError):
         return [Address(decode_words(value), "")]
     out = [Address(decode_words(name), addr.strip()) for name, addr in pairs]
     out = [a for a in out if a.display or a.addr]
@@ -275,7 +306,7 @@ def parse_received(raw: str) -> Hop:
     (Postfix), ``from [ip] (HELO name)`` (Stalker) or ``from name (ip)`` (Eudora).
     An explicit ``(HELO x)`` comment wins; otherwise the word after ``from``.
     """
-    text = " ".join(raw.split())
+    text = " ".join(raw[:2000].split())  # the parts we need come first; bounds the regexes
     by_match = _BY.search(text)
     by = by_match.group(1) if by_match else None
     head = text[: by_match.start()] if by_match else text

@@ -30,10 +30,10 @@ def judge_bytes(raw: bytes, rules: Rules) -> tuple[Verdict, list[MessageFacts]]:
     """Judge raw message bytes; a message that cannot be parsed at all is suspicious."""
     try:
         all_facts = readings(raw)
-    except (RecursionError, MemoryError, ValueError, LookupError) as error:
+        return judge_readings(all_facts, rules), all_facts
+    except Exception as error:  # noqa: BLE001 - a hostile message must not stop a scan
         finding = BY_ID["UNREADABLE"].finding(
-            Hit((f"the message could not be parsed: {type(error).__name__}",))
+            Hit((f"the message could not be read: {type(error).__name__}",))
         )
         verdict = Verdict(Level.SUSPICIOUS, float(finding.severity), (finding,), ("unreadable",))
         return verdict, []
-    return judge_readings(all_facts, rules), all_facts

@@ -12,8 +12,9 @@ from __future__ import annotations
 import binascii
 import quopri
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import unquote_to_bytes
 
 from app.core.facts import decode_text
@@ -34,8 +35,14 @@ class HeaderBlock:
     oddities: list[str] = field(default_factory=list)
 
     def all(self, name: str) -> list[str]:
-        lower = name.lower()
-        return [v for k, v in self.fields if k.lower() == lower]
+        return self._index.get(name.lower(), [])
+
+    @cached_property
+    def _index(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = {}
+        for key, value in self.fields:
+            index.setdefault(key.lower(), []).append(value)
+        return index
 
     def pick(self, name: str, pick: Pick) -> str | None:
         values = self.all(name)
@@ -48,8 +55,11 @@ _FIELD = re.compile(rb"^([\x21-\x39\x3b-\x7e]+)[ \t]*:")
 
 
 def normalize_newlines(raw: bytes) -> bytes:
-    """Bare LF to CRLF, as the message travels on the wire and as IMAP serves it."""
-    return re.sub(rb"\r?\n", b"\r\n", raw)
+    """Every line end (LF, CR or CRLF) to CRLF, as the message travels on the wire
+    and as IMAP serves it; Python's parser also ends a line at a bare CR."""
+    if raw.count(b"\r") == raw.count(b"\n") == raw.count(b"\r\n"):
+        return raw
+    return raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n").replace(b"\n", b"\r\n")
 
 
 def read_header_block(
@@ -148,7 +158,7 @@ def parse_params_header(text: str) -> ContentType:
             base, _, rest = key.partition("*")
             encoded = rest.endswith("*") or rest == ""
             number = rest.rstrip("*")
-            index = int(number) if number.isdigit() else 0
+            index = int(number) if number.isascii() and number.isdigit() and len(number) <= 4 else 0
             if base not in extended:
                 order.append(base)
             extended.setdefault(base, {})[index] = (raw_value, encoded)
@@ -210,52 +220,104 @@ def split_multipart(data: bytes, start: int, end: int, boundary: str) -> Split:
     """Find ``--boundary`` lines between ``start`` and ``end`` (offsets into ``data``).
 
     A delimiter is a whole line ``--boundary`` or ``--boundary--``, trailing blanks
-    allowed, as RFC 2046 and Python's parser say. The CRLF before a delimiter belongs
-    to the delimiter.
+    allowed, as RFC 2046 and Python's parser say; trailing blanks in the declared
+    boundary are ignored, as Python does. The CRLF before a delimiter belongs to it.
     """
-    marker = b"--" + boundary.encode("utf-8", "replace")
-    pattern = re.compile(rb"(?:^|(?<=\n))" + re.escape(marker) + rb"(--)?[ \t]*(?:\r\n|$)", re.M)
+    marker = b"--" + boundary.rstrip(" \t").encode("utf-8", "replace")
     parts: list[tuple[int, int]] = []
     current: int | None = None
     found_start = found_end = False
-    for match in pattern.finditer(data, start, end):
-        delimiter_start = match.start()
-        body_end = delimiter_start
-        if data[delimiter_start - 2 : delimiter_start] == b"\r\n":
-            body_end -= 2
+    pos = start
+    while True:
+        at = data.find(marker, pos, end)
+        if at < 0:
+            break
+        pos = at + len(marker)
+        if at != start and data[at - 1 : at] != b"\n":
+            continue  # not at the start of a line
+        line_end = data.find(b"\r\n", pos, end)
+        line_end = end if line_end < 0 else line_end
+        rest = data[pos:line_end]
+        closing = rest.startswith(b"--")
+        if rest[2 if closing else 0 :].strip(b" \t"):
+            continue  # "--boundaryX": another, longer boundary
+        body_end = at - 2 if data[at - 2 : at] == b"\r\n" else at
         if current is not None:
             parts.append((current, max(current, body_end)))
         found_start = True
-        if match.group(1):
+        if closing:
             found_end = True
             current = None
             break
-        current = match.end()
+        current = min(line_end + 2, end)
+        pos = current
     if current is not None:
         parts.append((current, end))
     return Split(parts, found_start, found_end)
 
 
-_B64_CHARS = re.compile(rb"[^A-Za-z0-9+/=]")
+_B64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+_WHITESPACE = b" \t\r\n\x0b\x0c"
+
+
+def _base64_stream(data: bytes) -> tuple[bytes, list[str]]:
+    """The base64 characters of ``data`` as complete 4-character groups: whitespace
+    and foreign characters dropped (noted), cut at the first ``=``, re-padded."""
+    defects: list[str] = []
+    stripped = data.translate(None, _WHITESPACE)
+    junk = stripped.translate(None, _B64_ALPHABET)
+    if junk:
+        defects.append("base64 text contains characters outside the base64 alphabet")
+        stripped = stripped.translate(None, bytes(set(junk)))
+    cleaned = stripped.split(b"=", 1)[0]
+    extra = len(cleaned) % 4
+    if extra == 1:
+        defects.append("base64 text has a truncated final group")
+        cleaned = cleaned[:-1]
+    elif extra:
+        cleaned += b"=" * (4 - extra)
+    return cleaned, defects
+
+
+@dataclass
+class Decoded:
+    """A part's content after its transfer encoding, decoded only as far as it is read:
+    a 20 MB attachment needs its first bytes and maybe a zip directory at its end."""
+
+    size: int
+    defects: list[str]
+    read: Callable[[int, int], bytes]
+
+    def all(self) -> bytes:
+        return self.read(0, self.size)
+
+
+def decoded_view(data: bytes, encoding: str) -> Decoded:
+    """A lazily decoded view of a part body (base64 is decoded by 4-character groups)."""
+    if encoding != "base64":
+        payload, defects = decode_body(data, encoding)
+        return Decoded(len(payload), defects, lambda at, n: payload[at : at + n])
+    stream, defects = _base64_stream(data)
+    size = len(stream) // 4 * 3 - stream[-2:].count(b"=")
+
+    def read(offset: int, length: int) -> bytes:
+        first, last = offset // 3, -(-min(offset + length, size) // 3)
+        try:
+            chunk = binascii.a2b_base64(stream[first * 4 : last * 4])
+        except binascii.Error:
+            return b""
+        return chunk[offset - first * 3 : offset - first * 3 + length]
+
+    return Decoded(size, defects, read)
 
 
 def decode_body(data: bytes, encoding: str) -> tuple[bytes, list[str]]:
     """Undo a Content-Transfer-Encoding leniently; list what was wrong with it."""
     defects: list[str] = []
     if encoding == "base64":
-        stripped = re.sub(rb"\s+", b"", data)
-        cleaned = _B64_CHARS.sub(b"", stripped)
-        if len(cleaned) != len(stripped):
-            defects.append("base64 text contains characters outside the base64 alphabet")
-        cleaned = cleaned.split(b"=", 1)[0]
-        usable = len(cleaned) - len(cleaned) % 4
-        if len(cleaned) % 4 == 1:
-            defects.append("base64 text has a truncated final group")
-        elif len(cleaned) % 4:
-            usable = len(cleaned)
-            cleaned += b"=" * (-len(cleaned) % 4)
+        stream, defects = _base64_stream(data)
         try:
-            return binascii.a2b_base64(cleaned[: usable + (-usable % 4)]), defects
+            return binascii.a2b_base64(stream), defects
         except binascii.Error:
             defects.append("base64 text cannot be decoded")
             return b"", defects
@@ -272,7 +334,8 @@ def decode_body(data: bytes, encoding: str) -> tuple[bytes, list[str]]:
     return data, defects
 
 
-_UU_BEGIN = re.compile(rb"^begin(-base64)?\s+([0-7]{3,4})\s+(.+?)\s*$")
+_UU_BEGIN = re.compile(rb"begin(-base64)?[ \t]+([0-7]{3,4})[ \t]+(\S.*)")
+MAX_UU_BLOCKS = 100
 
 
 def uudecode_lines(lines: list[bytes]) -> tuple[str, bytes] | None:
@@ -284,13 +347,15 @@ def uudecode_lines(lines: list[bytes]) -> tuple[str, bytes] | None:
 
 def find_uu_blocks(lines: list[bytes]) -> Iterator[tuple[str, bytes]]:
     """Yield ``(filename, decoded bytes)`` for every uuencoded block in ``lines``."""
-    index = 0
-    while index < len(lines):
-        match = _UU_BEGIN.match(lines[index])
+    index = blocks = 0
+    while index < len(lines) and blocks < MAX_UU_BLOCKS:
+        line = lines[index]
         index += 1
+        match = _UU_BEGIN.match(line) if line.startswith(b"begin") and len(line) < 1024 else None
         if match is None:
             continue
-        name = decode_header_bytes(match.group(3))
+        blocks += 1
+        name = decode_header_bytes(match.group(3).rstrip())
         is_b64 = match.group(1) is not None
         chunks: list[bytes] = []
         while index < len(lines):

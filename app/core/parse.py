@@ -12,12 +12,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from app.core import archive
-from app.core.facts import HEAD_BYTES, HEADER_FIELDS, Archive, MessageFacts, Part, decode_words
+from app.core.facts import (
+    HEAD_BYTES,
+    HEADER_FIELDS,
+    Archive,
+    MessageFacts,
+    Part,
+    decode_words,
+    is_message_type,
+)
 from app.core.mime import (
     ContentType,
     HeaderBlock,
     Pick,
     decode_body,
+    decoded_view,
     find_uu_blocks,
     normalize_newlines,
     parse_params_header,
@@ -120,7 +129,7 @@ def _walk_entity(
                 depth=depth + 1,
             )
         return
-    if content_type in ("message/rfc822", "message/global"):
+    if is_message_type(content_type):
         walk.parts.append(base)
         if encoding not in ("7bit", "8bit", "binary"):
             payload, defects = decode_body(walk.data[body_start:end], encoding)
@@ -218,18 +227,19 @@ def _walk_message(
 
 def _add_leaf(walk: _Walk, base: Part, start: int, end: int) -> None:
     path = base.path or "1"
-    payload, defects = decode_body(walk.data[start:end], base.encoding)
-    walk.defects.extend(f"part {path}: {d}" for d in defects)
+    view = decoded_view(walk.data[start:end], base.encoding)
+    walk.defects.extend(f"part {path}: {d}" for d in view.defects)
+    head = view.read(0, HEAD_BYTES)
     part = replace(
         base,
         path=path,
-        size=len(payload),
-        head=payload[:HEAD_BYTES],
-        archive=archive_of(payload[:HEAD_BYTES], base.names, _reader(payload), len(payload)),
+        size=view.size,
+        head=head,
+        archive=archive_of(head, base.names, view.read, view.size),
     )
     walk.parts.append(part)
     if may_hold_uuencode(base.content_type):
-        walk.parts.extend(uuencoded_parts(part, payload))
+        walk.parts.extend(uuencoded_parts(part, view.all()))
 
 
 UUENCODE_TYPES = (

@@ -28,7 +28,7 @@ import imapclient.exceptions
 from imapclient.response_types import BodyData
 
 from app.core import archive as zipdir
-from app.core.facts import HEAD_BYTES, HEADER_FIELDS, MessageFacts, Part
+from app.core.facts import HEAD_BYTES, HEADER_FIELDS, MessageFacts, Part, is_message_type
 from app.core.mime import decode_body, read_header_block
 from app.core.parse import (
     MAX_DEPTH,
@@ -249,6 +249,8 @@ class ImapFactsBuilder:
         if notes or base.encoding not in _KNOWN_ENCODINGS:
             return False
         base = replace(base, path=node.path)
+        if node.kind == "leaf" and is_message_type(base.content_type):
+            return False  # a message type the server does not open (message/news)
         inner = (base.content_type, *ancestors)
         if node.kind == "multipart":
             if (

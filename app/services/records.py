@@ -20,16 +20,17 @@ def message_record(
     uidvalidity: int = 0,
     uid: int = 0,
     uidl: str = "",
+    size: int | None = None,
 ) -> MessageRecord:
     sender = subject = date = ""
     attachments: tuple[str, ...] = ()
-    size = 0
+    known_size = 0
     if facts is not None:
         sender = ", ".join(a.addr or a.display for a in facts.from_)
         subject = facts.subject or ""
         date = facts.first("Date") or ""
         attachments = tuple(names.escape(p.names[0]) for p in facts.attachments if p.names)
-        size = facts.size
+        known_size = facts.size
     return MessageRecord(
         account=account_id,
         folder=folder,
@@ -43,7 +44,7 @@ def message_record(
         sender=sender,
         subject=subject,
         date=date,
-        size=size,
+        size=known_size if size is None else size,
         attachments=attachments,
         findings=tuple(finding_dict(f) for f in verdict.findings),
         reasons=verdict.reasons,

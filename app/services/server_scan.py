@@ -6,20 +6,23 @@ changes anything and every action goes through the journal (`app.mail.imap_actio
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from app.core.findings import Level
 from app.core.rules import Rules
 from app.mail.connect import open_imap
 from app.mail.imap_scan import ServerMessage, scan_folder
+from app.mail.pop3 import Pop3Result, scan_pop3
 from app.services.scan import Result
 from app.store.accounts import Account
 from app.store.settings import Settings
 from app.store.state import State
 
+Judged = ServerMessage | Pop3Result
 
-def as_result(message: ServerMessage) -> Result:
+
+def as_result(message: Judged) -> Result:
     return Result(message.source, message.verdict, message.facts)
 
 
@@ -32,11 +35,18 @@ def scan_server(
     *,
     on_result: Callable[[Result], None] = lambda _: None,
     everything: bool = False,
-) -> list[ServerMessage]:
+) -> Sequence[Judged]:
     """Judge the mailbox's messages (all of them with ``everything``, else only new
     ones) and record them; nothing on the server changes."""
-    if account.protocol != "imap":
-        raise NotImplementedError("POP3")
+    if account.protocol == "pop3":
+        return scan_pop3(
+            account,
+            password,
+            state,
+            rules,
+            everything=everything,
+            on_result=lambda r: on_result(Result(r.source, r.verdict, r.facts)),
+        )
     client = open_imap(account, password)
     try:
         return scan_folder(
@@ -56,11 +66,11 @@ def scan_server(
 class Planned:
     """One action the settings ask for on one judged message."""
 
-    message: ServerMessage
+    message: Judged
     action: str
 
 
-def plan(messages: list[ServerMessage], settings: Settings, account: Account) -> list[Planned]:
+def plan(messages: Sequence[Judged], settings: Settings, account: Account) -> list[Planned]:
     """The action for each flagged message: the account's choice, else the settings'."""
     out: list[Planned] = []
     for message in messages:

@@ -37,10 +37,19 @@ class LocalCopies:
         finally:
             os.close(fd)
         tmp.replace(path)
+        _fsync_dir(folder)  # the rename itself must survive a power cut before a delete
         return path
 
     def load(self, path: Path) -> bytes:
         return path.read_bytes()
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _safe(name: str) -> str:

@@ -56,7 +56,21 @@ def test_server_facts_equal_file_facts(corpus_on_server, path):
     # reading: exactly the file's lenient one, without the note about the other.
     lenient = readings(raw)[-1]
     assert lenient.reading == "last"
-    assert built[uid] == [replace(lenient, ambiguities=(), reading="first")]
+    expected = replace(lenient, ambiguities=(), reading="first")
+    if not _has_bare_cr(raw):
+        assert built[uid] == [expected]
+        return
+    # Bare CRs too: the file reader ends a line at each (as Python does), Dovecot keeps
+    # them inside lines, so part contents differ; the structure must still agree.
+    (server,) = built[uid]
+    assert server.headers == expected.headers
+    assert [(p.path, p.content_type) for p in server.parts] == [
+        (p.path, p.content_type) for p in expected.parts
+    ]
+
+
+def _has_bare_cr(raw):
+    return b"\r" in raw.replace(b"\r\n", b"")
 
 
 def test_most_messages_are_judged_without_downloading(corpus_on_server):

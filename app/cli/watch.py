@@ -1,0 +1,66 @@
+"""``mailsentry watch``: run every configured account and print each verdict as it
+happens, until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import threading
+
+from app.cli.common import EXIT_CLEAN, EXIT_ERROR, Env
+from app.mail.errors import MailError
+from app.services import report
+from app.services.scan import Result
+from app.services.watch import Watch
+from app.store.accounts import AccountError
+from app.store.secrets import NoKeyring
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    watch = sub.add_parser("watch", help="watch every account and report new mail as it comes")
+    watch.add_argument("--format", choices=("text", "jsonl"), default="text")
+    watch.add_argument(
+        "--once", action="store_true", help="check every account once and stop (for cron)"
+    )
+
+
+def run(args: argparse.Namespace, env: Env) -> int:
+    accounts = env.accounts.store.load()
+    if not accounts:
+        env.say("no accounts yet: add one with 'mailsentry accounts add'")
+        return EXIT_ERROR
+    stop = threading.Event()
+    lock = threading.Lock()
+
+    def on_event(line: str, error: bool = False) -> None:
+        with lock:
+            if error:
+                env.say(line)
+            else:
+                print(line, file=env.out, flush=True)
+
+    def render(result: Result) -> str:
+        if args.format == "jsonl":
+            return report.jsonl_line(result)
+        return report.text_block(result)
+
+    try:
+        watch = Watch(
+            accounts,
+            env.accounts,
+            env.state,
+            env.settings.current,
+            env.copies,
+            on_result=lambda r: on_event(render(r)),
+            on_action=on_event,
+            on_error=lambda e: on_event(e, error=True),
+        )
+        if args.once:
+            return EXIT_ERROR if watch.check_once() else EXIT_CLEAN
+        watch.start(stop)
+        stop.wait()
+    except (MailError, AccountError, NoKeyring) as error:
+        env.say(str(error))
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        stop.set()
+    return EXIT_CLEAN

@@ -1,0 +1,114 @@
+"""Carry out planned actions on the server, for the CLI and the GUI alike.
+
+Every connection first settles what an earlier, interrupted run left in the journal
+(`recover`), then acts. Each outcome is reported in one line a person can read.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from imapclient import IMAPClient
+
+from app.mail import imap_actions
+from app.mail.connect import open_imap
+from app.mail.imap_actions import Outcome, Target
+from app.mail.imap_scan import ServerMessage
+from app.mail.pop3 import Pop3Result, quarantine_pop3, recover_pop3
+from app.services.server_scan import Planned
+from app.store.accounts import Account
+from app.store.localcopy import LocalCopies
+from app.store.state import State
+
+
+def new_batch() -> str:
+    """An id shared by the actions of one user request: what ``undo`` reverses."""
+    return uuid.uuid4().hex[:12]
+
+
+def target(message: ServerMessage) -> Target:
+    return Target(
+        message.folder, message.uidvalidity, message.uid, message.message_id, message.size
+    )
+
+
+def act_on(
+    account: Account,
+    password: str,
+    planned: Sequence[Planned],
+    state: State,
+    copies: LocalCopies,
+    *,
+    dry_run: bool = False,
+) -> list[str]:
+    """Quarantine or delete what ``planned`` says; one line per message."""
+    if dry_run:
+        return [f"would {p.action}: {p.message.source}" for p in planned]
+    batch = new_batch()
+    if account.protocol == "pop3":
+        return _act_pop3(account, password, planned, state, copies, batch=batch)
+    client = open_imap(account, password)
+    try:
+        lines = recovered_lines(client, state, account)
+        for action in ("quarantine", "delete"):
+            chosen = [
+                target(p.message)
+                for p in planned
+                if p.action == action and isinstance(p.message, ServerMessage)
+            ]
+            if not chosen:
+                continue
+            if action == "quarantine":
+                outcomes = imap_actions.quarantine(client, state, account, chosen, batch)
+            else:
+                outcomes = imap_actions.delete(client, state, copies, account, chosen, batch)
+            lines.extend(describe(account, o) for o in outcomes)
+        return lines
+    finally:
+        client.logout()
+
+
+def recovered_lines(client: IMAPClient, state: State, account: Account) -> list[str]:
+    """Settle interrupted actions; say what was settled."""
+    return [
+        f"finished an interrupted {r.entry.kind} ({r.state}): {r.detail}"
+        for r in imap_actions.recover(client, state, account)
+    ]
+
+
+def describe(account: Account, outcome: Outcome) -> str:
+    where = f"{outcome.target.folder} UID {outcome.target.uid}"
+    if outcome.status == "moved":
+        return f"moved {where} of {account.label} to {outcome.folder}"
+    if outcome.status == "deleted":
+        return f"deleted {where} of {account.label}; local copy at {outcome.local_copy}"
+    return f"NOT changed: {where} of {account.label}: {outcome.reason}"
+
+
+def _act_pop3(
+    account: Account,
+    password: str,
+    planned: Sequence[Planned],
+    state: State,
+    copies: LocalCopies,
+    *,
+    batch: str,
+) -> list[str]:
+    lines = [
+        f"finished an interrupted quarantine ({a.outcome}): {a.detail or a.uidl}"
+        for a in recover_pop3(account, password, state, copies)
+    ]
+    uidls = [p.message.uidl for p in planned if isinstance(p.message, Pop3Result)]
+    for action in quarantine_pop3(account, password, state, copies, uidls, batch_id=batch):
+        if action.outcome == "done":
+            lines.append(
+                f"removed UIDL {action.uidl} from {account.label}; "
+                f"local copy at {action.local_copy}"
+            )
+        else:
+            lines.append(
+                f"NOT removed: UIDL {action.uidl} of {account.label}: "
+                f"{action.detail or action.outcome}"
+            )
+    return lines

@@ -1,0 +1,129 @@
+"""Watch every configured account: new mail is judged as it arrives and, unless the
+user reviews first, flagged mail is acted on at once. Shared by ``mailsentry watch``
+and the desktop app (which runs it on its workers).
+
+One thread per watched IMAP folder (IDLE needs its own connection) and one per POP3
+account (polling); each reports verdicts, actions and errors through callbacks.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import imapclient
+
+from app.mail.connect import open_imap
+from app.mail.errors import LoginFailed, MailError
+from app.mail.imap_scan import ServerMessage, scan_folder
+from app.mail.imap_watch import watch_folder
+from app.services.accounts import AccountService
+from app.services.actions import act_on
+from app.services.scan import Result
+from app.services.server_scan import as_result, plan
+from app.store.accounts import Account
+from app.store.localcopy import LocalCopies
+from app.store.settings import Settings
+from app.store.state import State
+
+
+@dataclass
+class Watch:
+    """Runs the accounts; ``check_once`` for cron-style use, ``start`` to keep going."""
+
+    accounts: list[Account]
+    passwords: AccountService
+    state: State
+    settings: Settings
+    copies: LocalCopies
+    on_result: Callable[[Result], None] = lambda _: None
+    on_action: Callable[[str], None] = lambda _: None
+    on_error: Callable[[str], None] = lambda _: None
+    threads: list[threading.Thread] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _password(self, account: Account) -> str:
+        return self.passwords.password(account)
+
+    def _handle(self, account: Account, messages: list[ServerMessage]) -> None:
+        for message in messages:
+            self.on_result(as_result(message))
+        if self.settings["actions.review_first"]:
+            return
+        planned = plan(messages, self.settings, account)
+        if planned:
+            for line in act_on(account, self._password(account), planned, self.state, self.copies):
+                self.on_action(line)
+
+    def _scan_imap(self, account: Account, folder: str, client: imapclient.IMAPClient) -> None:
+        rules = self.settings.rules(me=account.address or None)
+        with self._lock:  # one state writer at a time
+            messages = scan_folder(client, account, folder, self.state, rules)
+        self._handle(account, messages)
+
+    def check_once(self) -> bool:
+        """Scan every account's new mail once; True if any account failed."""
+        failed = False
+        for account in self.accounts:
+            try:
+                if account.protocol == "imap":
+                    client = open_imap(account, self._password(account))
+                    try:
+                        for folder in account.folders:
+                            self._scan_imap(account, folder, client)
+                    finally:
+                        client.logout()
+                else:
+                    self._scan_pop3(account)
+            except MailError as error:
+                self.on_error(f"{account.label}: {error.user_message}")
+                failed = True
+        return failed
+
+    def _scan_pop3(self, account: Account) -> None:
+        from app.mail.pop3 import scan_pop3  # noqa: PLC0415 - POP3 only when used
+
+        rules = self.settings.rules(me=account.address or None)
+        with self._lock:
+            results = scan_pop3(account, self._password(account), self.state, rules)
+        for result in results:
+            self.on_result(Result(result.source, result.verdict, result.facts))
+
+    def start(self, stop: threading.Event) -> None:
+        """Start a thread per IMAP folder and per POP3 account."""
+        for account in self.accounts:
+            if account.protocol == "imap":
+                for folder in account.folders:
+                    self._spawn(self._watch_imap, account, folder, stop)
+            else:
+                self._spawn(self._poll_pop3, account, stop)
+
+    def _spawn(self, target: Callable[..., None], *args: object) -> None:
+        thread = threading.Thread(target=target, args=args, daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
+    def _watch_imap(self, account: Account, folder: str, stop: threading.Event) -> None:
+        def report(error: MailError) -> None:
+            self.on_error(f"{account.label} {folder}: {error.user_message}")
+
+        watch_folder(
+            lambda: open_imap(account, self._password(account)),
+            folder,
+            lambda client: self._scan_imap(account, folder, client),
+            stop,
+            poll_seconds=float(self.settings["watch.poll_seconds"]),
+            on_error=report,
+        )
+
+    def _poll_pop3(self, account: Account, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                self._scan_pop3(account)
+            except LoginFailed as error:
+                self.on_error(f"{account.label}: {error.user_message}")
+                return
+            except MailError as error:
+                self.on_error(f"{account.label}: {error.user_message}")
+            stop.wait(float(self.settings["watch.poll_seconds"]))
