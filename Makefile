@@ -18,8 +18,8 @@ $(STAMP): pyproject.toml
 system-deps:
 	bash .ci/system-deps
 
-run: $(STAMP)
-	$(BIN)/mailsentry scan resources/samples
+run: system-deps $(STAMP)
+	$(BIN)/mailsentry gui
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests benchmarks

@@ -1,4 +1,4 @@
-"""The ``mailsentry`` command: scan, explain, settings, accounts, watch.
+"""The ``mailsentry`` command: scan, explain, settings, accounts, watch, gui.
 
 Exit status follows ``clamscan``: 0 nothing dangerous, 1 something dangerous,
 2 an error (a source, a server or the settings file could not be used; everything
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     accounts.add_parser(sub)
     watch.add_parser(sub)
+    sub.add_parser("gui", help="open the desktop app (also what 'make run' does)")
     return parser
 
 
@@ -64,6 +65,10 @@ def main(
 
 def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "gui":
+        from app.ui.app import run  # noqa: PLC0415 - Qt only for the desktop app
+
+        return run([sys.argv[0]])
     if args.command == "explain":
         return _explain(args.id, out, err)
     env = Env(args.settings or paths.settings_path(), out, err)

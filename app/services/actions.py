@@ -47,7 +47,8 @@ def act_on(
         return [f"would {p.action}: {p.message.source}" for p in planned]
     batch = new_batch()
     if account.protocol == "pop3":
-        return _act_pop3(account, password, planned, state, copies, batch=batch)
+        uidls = [p.message.uidl for p in planned if isinstance(p.message, Pop3Result)]
+        return act_pop3(account, password, uidls, state, copies)
     client = open_imap(account, password)
     try:
         lines = recovered_lines(client, state, account)
@@ -86,21 +87,15 @@ def describe(account: Account, outcome: Outcome) -> str:
     return f"NOT changed: {where} of {account.label}: {outcome.reason}"
 
 
-def _act_pop3(
-    account: Account,
-    password: str,
-    planned: Sequence[Planned],
-    state: State,
-    copies: LocalCopies,
-    *,
-    batch: str,
+def act_pop3(
+    account: Account, password: str, uidls: Sequence[str], state: State, copies: LocalCopies
 ) -> list[str]:
+    """POP3 has no folders: quarantine and delete both keep a local copy, then DELE."""
     lines = [
         f"finished an interrupted quarantine ({a.outcome}): {a.detail or a.uidl}"
         for a in recover_pop3(account, password, state, copies)
     ]
-    uidls = [p.message.uidl for p in planned if isinstance(p.message, Pop3Result)]
-    for action in quarantine_pop3(account, password, state, copies, uidls, batch_id=batch):
+    for action in quarantine_pop3(account, password, state, copies, uidls, batch_id=new_batch()):
         if action.outcome == "done":
             lines.append(
                 f"removed UIDL {action.uidl} from {account.label}; "

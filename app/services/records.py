@@ -1,10 +1,12 @@
 """What the state file keeps of a judged message: enough for the views to list it and
-explain it without the message itself."""
+explain it (header lines, attachment details) without the message itself."""
 
 from __future__ import annotations
 
-from app.core import names
-from app.core.facts import MessageFacts
+from typing import Any
+
+from app.core import magic, names
+from app.core.facts import MessageFacts, Part
 from app.core.verdict import Verdict
 from app.services.report import finding_dict
 from app.store.state import MessageRecord
@@ -24,6 +26,7 @@ def message_record(
 ) -> MessageRecord:
     sender = subject = date = ""
     attachments: tuple[str, ...] = ()
+    details: dict[str, Any] = {}
     known_size = 0
     if facts is not None:
         sender = ", ".join(a.addr or a.display for a in facts.from_)
@@ -31,6 +34,7 @@ def message_record(
         date = facts.first("Date") or ""
         attachments = tuple(names.escape(p.names[0]) for p in facts.attachments if p.names)
         known_size = facts.size
+        details = message_details(facts)
     return MessageRecord(
         account=account_id,
         folder=folder,
@@ -48,4 +52,31 @@ def message_record(
         attachments=attachments,
         findings=tuple(finding_dict(f) for f in verdict.findings),
         reasons=verdict.reasons,
+        details=details,
     )
+
+
+def message_details(facts: MessageFacts) -> dict[str, Any]:
+    """The header lines (escaped) and, per attachment, what it shows and what it is."""
+    return {
+        "headers": [f"{k}: {names.escape(v)}" for k, v in facts.headers],
+        "attachments": [attachment_details(p) for p in facts.attachments],
+    }
+
+
+def attachment_details(part: Part) -> dict[str, Any]:
+    shown = part.names[0] if part.names else ""
+    real = names.windows_name(shown) if shown else ""
+    return {
+        "part": part.path,
+        "shown_name": names.escape(shown),
+        "other_names": [names.escape(n) for n in part.names[1:]],
+        "real_name": names.escape(real),
+        "real_extension": names.extension(real),
+        "declared_type": part.content_type,
+        "detected_type": magic.sniff(part.head) or "unknown",
+        "size": part.size,
+        "archive_members": [names.escape(m) for m in part.archive.members[:50]]
+        if part.archive
+        else [],
+    }

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ CREATE TABLE IF NOT EXISTS messages (
     source TEXT NOT NULL, message_id TEXT, sender TEXT, subject TEXT, date TEXT,
     size INTEGER, attachments TEXT, verdict TEXT NOT NULL, score REAL,
     findings TEXT, reasons TEXT, judged_at REAL, action TEXT NOT NULL DEFAULT '',
+    details TEXT,
     UNIQUE (account, folder, uidvalidity, uid, uidl));
 CREATE TABLE IF NOT EXISTS journal (
     id INTEGER PRIMARY KEY, batch TEXT NOT NULL, account TEXT NOT NULL, kind TEXT NOT NULL,
@@ -64,6 +66,8 @@ class MessageRecord:
     findings: tuple[dict[str, Any], ...] = ()
     reasons: tuple[str, ...] = ()
     action: str = ""
+    #: What the risk panel shows without the message: header lines, attachments.
+    details: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -93,23 +97,33 @@ class State:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.lock = threading.RLock()
         self.db.execute("PRAGMA journal_mode=WAL")
         # FULL: a journal row must be on disk before the server action it describes.
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Columns added after a state file was first written."""
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(messages)")}
+        if "details" not in columns:
+            self.db.execute("ALTER TABLE messages ADD COLUMN details TEXT")
 
     def close(self) -> None:
         self.db.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+        """One transaction at a time: the GUI's workers share this connection."""
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
 
     # -- IMAP checkpoints ----------------------------------------------------------
     def checkpoint(self, account: str, folder: str) -> tuple[int, int] | None:
@@ -189,7 +203,8 @@ class State:
         values = [batch, account, kind, "pending", time.time(), *fields.values()]
         marks = ", ".join("?" for _ in columns)
         sql = f"INSERT INTO journal ({', '.join(columns)}) VALUES ({marks})"
-        cursor = self.db.execute(sql, values)
+        with self.lock:
+            cursor = self.db.execute(sql, values)
         return int(cursor.lastrowid or 0)
 
     def journal_update(self, entry_id: int, **fields: Any) -> None:
@@ -197,7 +212,8 @@ class State:
             fields.setdefault("finished", time.time())
         assignments = ", ".join(f"{k}=?" for k in fields)
         sql = f"UPDATE journal SET {assignments} WHERE id=?"
-        self.db.execute(sql, (*fields.values(), entry_id))
+        with self.lock:
+            self.db.execute(sql, (*fields.values(), entry_id))
 
     def journal(
         self, *, state: str | None = None, account: str | None = None, batch: str | None = None
@@ -216,6 +232,18 @@ class State:
         cursor = self.db.execute(sql, args)
         return [JournalEntry(*row) for row in cursor]
 
+    def moved_by(
+        self, account: str, folder: str, uidvalidity: int, uid: int
+    ) -> JournalEntry | None:
+        """The latest completed move of this message out of ``folder``, if any."""
+        found = [
+            e
+            for e in self.journal(state="done", account=account)
+            if (e.src_folder, e.src_uidvalidity, e.src_uid) == (folder, uidvalidity, uid)
+            and e.kind in ("quarantine", "undo", "release")
+        ]
+        return found[-1] if found else None
+
     def last_batch(self, account: str | None = None) -> str | None:
         """The newest batch of completed actions that can still be undone."""
         row = self.db.execute(
@@ -231,7 +259,7 @@ def _insert_message(db: sqlite3.Connection, record: MessageRecord) -> None:
     db.execute(
         "INSERT OR REPLACE INTO messages (account, folder, uidvalidity, uid, uidl, source, "
         "message_id, sender, subject, date, size, attachments, verdict, score, findings, "
-        "reasons, judged_at, action) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "reasons, judged_at, action, details) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             record.account,
             record.folder,
@@ -251,6 +279,7 @@ def _insert_message(db: sqlite3.Connection, record: MessageRecord) -> None:
             json.dumps(list(record.reasons), ensure_ascii=False),
             time.time(),
             record.action,
+            json.dumps(record.details, ensure_ascii=False),
         ),
     )
 
@@ -274,4 +303,5 @@ def _message_from_row(row: dict[str, Any]) -> MessageRecord:
         findings=tuple(json.loads(row["findings"] or "[]")),
         reasons=tuple(json.loads(row["reasons"] or "[]")),
         action=row["action"],
+        details=json.loads(row["details"] or "{}"),
     )

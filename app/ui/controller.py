@@ -1,0 +1,240 @@
+"""The GUI's link to the services: it owns one serial worker per account, runs every
+network job there, and tells the windows what changed through signals.
+
+The services it calls are the CLI's; nothing here decides anything about mail.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from app.mail.connect import open_imap
+from app.mail.errors import MailError
+from app.mail.imap_actions import Outcome, Target
+from app.mail.imap_actions import delete as imap_delete
+from app.mail.imap_actions import quarantine as imap_quarantine
+from app.mail.imap_actions import release as imap_release
+from app.mail.imap_actions import undo as imap_undo
+from app.resources import resource
+from app.services.accounts import AccountService
+from app.services.actions import act_pop3, describe, new_batch, recovered_lines
+from app.services.records import message_record
+from app.services.scan import Result, scan_paths
+from app.services.watch import Watch
+from app.store.accounts import Account
+from app.store.localcopy import LocalCopies
+from app.store.settings import SettingsStore
+from app.store.state import MessageRecord, State
+from app.ui.tasks import SerialWorker
+
+DEMO = "demo"
+
+
+class Controller(QObject):
+    """State of the running app; every slow thing happens on a worker."""
+
+    records_changed = Signal()
+    message_judged = Signal(object)  # Result, from a watch (for the tray)
+    scan_started = Signal(str)  # account id
+    scan_finished = Signal(str)  # account id
+    action_finished = Signal(list)  # lines, one per message
+    error_raised = Signal(str)
+
+    def __init__(
+        self,
+        settings: SettingsStore,
+        accounts: AccountService,
+        state: State,
+        copies: LocalCopies,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.accounts = accounts
+        self.state = state
+        self.copies = copies
+        self.demo: list[MessageRecord] = []
+        self._workers: dict[str, SerialWorker] = {}
+        self._stop = threading.Event()
+        self.paused = False
+        self.first_scan_done: set[str] = set()
+
+    # -- what there is -------------------------------------------------------------
+    def account_list(self) -> list[Account]:
+        return self.accounts.store.load()
+
+    def labels(self) -> dict[str, str]:
+        labels = {a.id: a.label for a in self.account_list()}
+        labels[DEMO] = self.tr("Demo mailbox")
+        return labels
+
+    def records(self) -> list[MessageRecord]:
+        return self.state.messages() + self.demo
+
+    def worker(self, key: str) -> SerialWorker:
+        if key not in self._workers:
+            self._workers[key] = SerialWorker(key)
+        return self._workers[key]
+
+    def run(self, key: str, job: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        """Run ``job`` on ``key``'s worker; errors become `error_raised`."""
+        self.worker(key).submit(job, done, self._report, self)
+
+    def _report(self, error: BaseException) -> None:
+        text = error.user_message if isinstance(error, MailError) else str(error)
+        self.error_raised.emit(text)
+
+    # -- the demo mailbox ----------------------------------------------------------
+    def open_demo(self) -> None:
+        """Judge the bundled sample messages (locally, on a worker)."""
+        rules = self.settings.current.rules()
+
+        def job() -> list[MessageRecord]:
+            return [
+                message_record(DEMO, "INBOX", r.source, r.verdict, r.facts)
+                for r in scan_paths([resource("samples")], rules)
+                if r.verdict
+            ]
+
+        def done(records: list[MessageRecord]) -> None:
+            self.demo = records
+            self.records_changed.emit()
+
+        self.run(DEMO, job, done)
+
+    # -- watching --------------------------------------------------------------------
+    def start_watching(self) -> None:
+        """Watch every account on background threads; verdicts come back as signals."""
+        accounts = self.account_list()
+        if not accounts:
+            return
+        self._stop = threading.Event()
+        watch = Watch(
+            accounts,
+            self.accounts,
+            self.state,
+            self.settings.current,
+            self.copies,
+            on_result=self._judged_in_background,
+            on_action=lambda line: self.action_finished.emit([line]),
+            on_error=self.error_raised.emit,
+        )
+        watch.start(self._stop)
+
+    def _judged_in_background(self, result: Result) -> None:
+        self.message_judged.emit(result)
+        self.records_changed.emit()
+
+    def stop_watching(self) -> None:
+        self._stop.set()
+
+    def check_now(self) -> None:
+        """Check every account once, each on its own worker."""
+        for account in self.account_list():
+            watch = Watch(
+                [account],
+                self.accounts,
+                self.state,
+                self.settings.current,
+                self.copies,
+                on_result=self.message_judged.emit,
+                on_action=lambda line: self.action_finished.emit([line]),
+                on_error=self.error_raised.emit,
+            )
+            self.scan_started.emit(account.id)
+
+            def finished(_: object, account_id: str = account.id) -> None:
+                self.first_scan_done.add(account_id)
+                self.scan_finished.emit(account_id)
+                self.records_changed.emit()
+
+            self.run(account.id, watch.check_once, finished)
+
+    # -- actions on selected messages ------------------------------------------------
+    def act(self, kind: str, records: Sequence[MessageRecord]) -> None:
+        """Quarantine, release or delete ``records``, grouped by account."""
+        by_account: dict[str, list[MessageRecord]] = {}
+        for record in records:
+            by_account.setdefault(record.account, []).append(record)
+        for account_id, chosen in by_account.items():
+            if account_id == DEMO:
+                self._act_on_demo(kind, chosen)
+                continue
+            account = self.accounts.store.get(account_id)
+            self.run(account_id, partial(self._act_job, kind, account, chosen), self._acted)
+
+    def _act_job(self, kind: str, account: Account, chosen: list[MessageRecord]) -> list[str]:
+        password = self.accounts.password(account)
+        if account.protocol == "pop3":
+            if kind not in ("quarantine", "delete"):
+                raise MailError(
+                    self.tr(
+                        "A POP3 server cannot take messages back; the "
+                        "local copies stay in MailSentry's folder."
+                    )
+                )
+            return act_pop3(account, password, [r.uidl for r in chosen], self.state, self.copies)
+        client = open_imap(account, password)
+        try:
+            lines = recovered_lines(client, self.state, account)
+            targets = [Target(r.folder, r.uidvalidity, r.uid, r.message_id, r.size) for r in chosen]
+            # A quarantined message is found again through the journal entry that moved it.
+            moved = [
+                self.state.moved_by(account.id, t.folder, t.uidvalidity, t.uid) or t
+                for t in targets
+            ]
+            batch = new_batch()
+            outcomes: list[Outcome]
+            if kind == "quarantine":
+                outcomes = imap_quarantine(client, self.state, account, targets, batch)
+            elif kind == "release":
+                outcomes = imap_release(client, self.state, account, moved, batch)
+            elif kind == "delete":
+                outcomes = imap_delete(client, self.state, self.copies, account, targets, batch)
+            else:
+                outcomes = imap_undo(client, self.state, account, batch)
+            for record, outcome in zip(chosen, outcomes, strict=False):
+                if outcome.ok:
+                    self.state.set_action(record, kind)
+            lines.extend(describe(account, o) for o in outcomes)
+            return lines
+        finally:
+            client.logout()
+
+    def _acted(self, lines: list[str]) -> None:
+        self.action_finished.emit(lines)
+        self.records_changed.emit()
+
+    def _act_on_demo(self, kind: str, chosen: list[MessageRecord]) -> None:
+        folder = {"quarantine": "Quarantine", "release": "INBOX"}.get(kind)
+        keep = [r for r in self.demo if r not in chosen]
+        if folder is not None:
+            keep += [replace(r, folder=folder, action=kind) for r in chosen]
+        self.demo = keep
+        self.action_finished.emit([f"{kind}: {r.subject or r.source}" for r in chosen])
+        self.records_changed.emit()
+
+    def undo(self) -> None:
+        for account in self.account_list():
+            if self.state.last_batch(account.id):
+                self.run(account.id, partial(self._act_job, "undo", account, []), self._acted)
+
+    def trust_sender(self, record: MessageRecord) -> None:
+        """Add the sender to the trusted list (programs stay blocked: see verdict)."""
+        values = dict(self.settings.current.values)
+        sender = record.sender.split(",")[0].strip().lower()
+        if sender and sender not in values["trust.senders"]:
+            values["trust.senders"] = [*values["trust.senders"], sender]
+            self.settings.save(values)
+        self.action_finished.emit([self.tr("Trusted {0}").format(sender)])
+
+    def shutdown(self) -> None:
+        self.stop_watching()
+        for worker in self._workers.values():
+            worker.shutdown()

@@ -1,0 +1,327 @@
+"""The main window: accounts and folders on the left, the message table in the middle,
+the risk panel on the right; a welcome page until there is something to show."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QToolBar,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.store.state import MessageRecord
+from app.ui.controller import DEMO, Controller
+from app.ui.icons import icon
+from app.ui.message_model import RECORD_ROLE, MessageFilter, MessageModel
+from app.ui.risk_panel import RiskPanel
+
+ALL = "__all__"
+
+
+class MainWindow(QMainWindow):
+    """What most users see. Closing it keeps MailSentry running in the tray."""
+
+    add_account_requested = Signal()
+    settings_requested = Signal()
+    closed_to_tray = Signal()
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.keep_running_in_tray = False
+        self.setWindowTitle("MailSentry")
+        self.setWindowIcon(icon("mailsentry"))
+        self.resize(1200, 720)
+        self.model = MessageModel(self)
+        self.proxy = MessageFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self._welcome_page())
+        self.pages.addWidget(self._main_page())
+        self.setCentralWidget(self.pages)
+        self._make_actions()
+        self.statusBar().showMessage(self.tr("Ready"))
+        controller.records_changed.connect(self.refresh)
+        controller.action_finished.connect(self._show_outcome)
+        controller.error_raised.connect(self.show_banner)
+        controller.scan_started.connect(
+            lambda _: self.statusBar().showMessage(self.tr("Checking mail…")))
+        controller.scan_finished.connect(
+            lambda _: self.statusBar().showMessage(self.tr("Mail checked")))
+        self.refresh()
+
+    # -- pages -----------------------------------------------------------------------
+    def _welcome_page(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        title = QLabel(f"<h1>{self.tr('Welcome to MailSentry')}</h1>", page)
+        text = QLabel(self.tr(
+            "MailSentry checks your mailboxes on the server and finds dangerous mail "
+            "before your mail program downloads it. Add your mail account, or open the "
+            "demo mailbox to see how it works first."), page)
+        text.setWordWrap(True)
+        add = QPushButton(self.tr("Add a mail account…"), page)
+        add.setAccessibleName(self.tr("Add a mail account"))
+        add.clicked.connect(self.add_account_requested.emit)
+        demo = QPushButton(self.tr("Open the demo mailbox"), page)
+        demo.setAccessibleName(self.tr("Open the demo mailbox"))
+        demo.clicked.connect(self.open_demo)
+        for widget in (title, text, add, demo):
+            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        return page
+
+    def _main_page(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.banner = QLabel(page)
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background:#fff3e0;border:1px solid #ef8f00;padding:6px")
+        self.banner.hide()
+        layout.addWidget(self.banner)
+        splitter = QSplitter(Qt.Orientation.Horizontal, page)
+        self.tree = QTreeWidget(splitter)
+        self.tree.setHeaderLabel(self.tr("Mailboxes"))
+        self.tree.setAccessibleName(self.tr("Accounts and folders"))
+        self.tree.currentItemChanged.connect(self._folder_chosen)
+        middle = QWidget(splitter)
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        self.verdict_filter = QComboBox(middle)
+        self.verdict_filter.setAccessibleName(self.tr("Show messages"))
+        for text, verdicts in (
+            (self.tr("All messages"), {"dangerous", "suspicious", "clean"}),
+            (self.tr("Dangerous and suspicious"), {"dangerous", "suspicious"}),
+            (self.tr("Dangerous"), {"dangerous"}),
+            (self.tr("Suspicious"), {"suspicious"}),
+            (self.tr("Clean"), {"clean"}),
+        ):
+            self.verdict_filter.addItem(text, verdicts)
+        self.verdict_filter.currentIndexChanged.connect(
+            lambda _: self.proxy.set_filter(verdicts=self.verdict_filter.currentData()))
+        self.search = QLineEdit(middle)
+        self.search.setPlaceholderText(self.tr("Search sender, subject, attachment"))
+        self.search.setAccessibleName(self.tr("Search"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda text: self.proxy.set_filter(text=text))
+        bar.addWidget(self.verdict_filter)
+        bar.addWidget(self.search, 1)
+        middle_layout.addLayout(bar)
+        self.table = QTableView(middle)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
+        self.table.setAccessibleName(self.tr("Messages"))
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selected())
+        middle_layout.addWidget(self.table)
+        self.risk = RiskPanel(splitter)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 4)
+        splitter.setStretchFactor(2, 3)
+        splitter.setSizes([220, 560, 420])
+        layout.addWidget(splitter, 1)
+        return page
+
+    # -- actions ---------------------------------------------------------------------
+    def _make_actions(self) -> None:
+        def action(text: str, shortcut: str | QKeySequence.StandardKey, slot: object,
+                   name: str) -> QAction:
+            made = QAction(text, self)
+            made.setShortcut(QKeySequence(shortcut))
+            made.setObjectName(name)
+            made.triggered.connect(slot)
+            return made
+
+        self.act_add = action(self.tr("Add account…"), "Ctrl+N",
+                              self.add_account_requested.emit, "add_account")
+        self.act_check = action(self.tr("Check now"), "F5", self.controller.check_now,
+                                "check_now")
+        self.act_quarantine = action(self.tr("Quarantine"), "Ctrl+Q",
+                                     lambda: self._act("quarantine"), "quarantine")
+        self.act_release = action(self.tr("Release"), "Ctrl+R",
+                                  lambda: self._act("release"), "release")
+        self.act_delete = action(self.tr("Delete…"), QKeySequence.StandardKey.Delete,
+                                 self._delete, "delete")
+        self.act_trust = action(self.tr("Trust sender…"), "Ctrl+T", self._trust, "trust")
+        self.act_rescan = action(self.tr("Rescan"), "Ctrl+Shift+R", self._rescan, "rescan")
+        self.act_undo = action(self.tr("Undo last action"), QKeySequence.StandardKey.Undo,
+                               self.controller.undo, "undo")
+        self.act_settings = action(self.tr("Settings…"), QKeySequence.StandardKey.Preferences,
+                                   self.settings_requested.emit, "settings")
+        self.act_quarantine.setIcon(icon("dangerous"))
+        self.act_check.setIcon(icon("tray-clear"))
+        toolbar = QToolBar(self.tr("Actions"), self)
+        toolbar.setObjectName("actions")
+        for made in (self.act_add, self.act_check, self.act_quarantine, self.act_release,
+                     self.act_delete, self.act_trust, self.act_rescan, self.act_undo,
+                     self.act_settings):
+            toolbar.addAction(made)
+            self.addAction(made)
+        self.addToolBar(toolbar)
+        menu = self.menuBar().addMenu(self.tr("&Mail"))
+        for made in (self.act_add, self.act_check, self.act_undo, self.act_settings):
+            menu.addAction(made)
+        message_menu = self.menuBar().addMenu(self.tr("M&essage"))
+        for made in (self.act_quarantine, self.act_release, self.act_delete, self.act_trust,
+                     self.act_rescan):
+            message_menu.addAction(made)
+        self._selected()
+
+    def selected_records(self) -> list[MessageRecord]:
+        rows = self.table.selectionModel().selectedRows() if hasattr(self, "table") else []
+        return [r.data(RECORD_ROLE) for r in rows]
+
+    def _selected(self) -> None:
+        records = self.selected_records()
+        for made in (self.act_quarantine, self.act_delete, self.act_rescan):
+            made.setEnabled(bool(records))
+        self.act_release.setEnabled(any(r.action == "quarantine" for r in records))
+        self.act_trust.setEnabled(len(records) == 1)
+        self.risk.show_record(records[0] if len(records) == 1 else None)
+
+    def _act(self, kind: str) -> None:
+        records = self.selected_records()
+        if records:
+            self.statusBar().showMessage(self.tr("Working…"))
+            self.controller.act(kind, records)
+
+    def _delete(self) -> None:
+        records = self.selected_records()
+        if not records:
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Delete messages"),
+            self.tr("Delete {0} message(s) from the server? MailSentry keeps a local copy "
+                    "of each in its own folder, where nothing opens it.").format(len(records)))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.controller.act("delete", records)
+
+    def _trust(self) -> None:
+        records = self.selected_records()
+        if len(records) != 1:
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Trust sender"),
+            self.tr("Trust {0}? Mail from a trusted sender is judged more gently, but "
+                    "programs and tricks stay blocked.").format(records[0].sender))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.controller.trust_sender(records[0])
+
+    def _rescan(self) -> None:
+        self.controller.check_now()
+
+    def _context_menu(self, point: QPoint) -> None:
+        menu = QMenu(self)
+        for made in (self.act_quarantine, self.act_release, self.act_delete, self.act_trust,
+                     self.act_rescan, self.act_undo):
+            menu.addAction(made)
+        menu.exec(self.table.viewport().mapToGlobal(point))
+
+    # -- updates ---------------------------------------------------------------------
+    def open_demo(self) -> None:
+        self.controller.open_demo()
+        self.pages.setCurrentIndex(1)
+
+    def refresh(self) -> None:
+        records = self.controller.records()
+        self.model.set_records(records, self.controller.labels())
+        has_accounts = bool(self.controller.account_list())
+        if records or has_accounts or self.controller.demo:
+            self.pages.setCurrentIndex(1)
+        self._fill_tree(records)
+        self._selected()
+
+    def _fill_tree(self, records: list[MessageRecord]) -> None:
+        current = self.tree.currentItem()
+        chosen = current.data(0, Qt.ItemDataRole.UserRole) if current else None
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        every = QTreeWidgetItem(self.tree, [self._label(self.tr("All mail"), records)])
+        every.setData(0, Qt.ItemDataRole.UserRole, (None, None))
+        labels = self.controller.labels()
+        accounts = [a.id for a in self.controller.account_list()]
+        if self.controller.demo:
+            accounts.append(DEMO)
+        for account_id in accounts:
+            mine = [r for r in records if r.account == account_id]
+            item = QTreeWidgetItem(every, [self._label(labels.get(account_id, account_id),
+                                                       mine)])
+            item.setData(0, Qt.ItemDataRole.UserRole, (account_id, None))
+            for folder in sorted({r.folder for r in mine}):
+                inside = [r for r in mine if r.folder == folder]
+                child = QTreeWidgetItem(item, [self._label(folder, inside)])
+                child.setData(0, Qt.ItemDataRole.UserRole, (account_id, folder))
+        self.tree.expandAll()
+        self.tree.blockSignals(False)
+        if chosen is not None:
+            for item in self.tree.findItems("", Qt.MatchFlag.MatchContains |
+                                            Qt.MatchFlag.MatchRecursive):
+                if item.data(0, Qt.ItemDataRole.UserRole) == chosen:
+                    self.tree.setCurrentItem(item)
+
+    def _label(self, name: str, records: list[MessageRecord]) -> str:
+        dangerous = sum(r.verdict == "dangerous" and r.action != "quarantine" for r in records)
+        suspicious = sum(r.verdict == "suspicious" for r in records)
+        counts = []
+        if dangerous:
+            counts.append(self.tr("{0} dangerous").format(dangerous))
+        if suspicious:
+            counts.append(self.tr("{0} suspicious").format(suspicious))
+        return f"{name} ({', '.join(counts)})" if counts else name
+
+    def _folder_chosen(self, item: QTreeWidgetItem | None, _: object = None) -> None:
+        account, folder = item.data(0, Qt.ItemDataRole.UserRole) if item else (None, None)
+        self.proxy.set_filter(account=account, folder=folder)
+
+    def show_banner(self, text: str) -> None:
+        """Errors and, where there is no tray, notifications: shown in the window."""
+        self.banner.setText(text)
+        self.banner.show()
+        self.pages.setCurrentIndex(1)
+
+    def _show_outcome(self, lines: list[str]) -> None:
+        self.statusBar().showMessage("; ".join(lines)[:300], 15000)
+
+    def show_record(self, source: str) -> None:
+        """Select the message ``source`` (a notification was clicked)."""
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0, QModelIndex())
+            if index.data(RECORD_ROLE).source == source:
+                self.table.selectRow(row)
+                self.table.scrollTo(index)
+                break
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        if self.keep_running_in_tray:
+            event.ignore()
+            self.hide()
+            self.closed_to_tray.emit()
+            return
+        super().closeEvent(event)

@@ -1,0 +1,172 @@
+"""The message table: a model over judged-message records, and a sorting/filtering
+proxy. Only visible rows are asked for their data, so 100,000 rows load at once."""
+
+from __future__ import annotations
+
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from app.store.state import MessageRecord
+from app.ui.icons import icon
+
+Index = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
+
+_RANK = {"dangerous": 2, "suspicious": 1, "clean": 0}
+_TINT = {"dangerous": QColor(198, 40, 40, 40), "suspicious": QColor(239, 143, 0, 40)}
+
+
+def _timestamp(date: str) -> float:
+    try:
+        return parsedate_to_datetime(date).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return 0.0
+
+
+class MessageModel(QAbstractTableModel):
+    """Rows are `MessageRecord`s; the record itself is under `RECORD_ROLE`."""
+
+    COLUMNS = ("verdict", "date", "sender", "subject", "attachments", "action", "account")
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[MessageRecord] = []
+        self._labels: dict[str, str] = {}
+        self._headers = (
+            self.tr("Verdict"),
+            self.tr("Date"),
+            self.tr("From"),
+            self.tr("Subject"),
+            self.tr("Attachments"),
+            self.tr("Action"),
+            self.tr("Account"),
+        )
+        self._words = {
+            "dangerous": self.tr("Dangerous"),
+            "suspicious": self.tr("Suspicious"),
+            "clean": self.tr("Clean"),
+        }
+        self._actions = {
+            "quarantine": self.tr("Quarantined"),
+            "delete": self.tr("Deleted"),
+            "release": self.tr("Released"),
+            "": "",
+        }
+
+    def set_records(self, records: list[MessageRecord], labels: dict[str, str]) -> None:
+        self.beginResetModel()
+        self._rows = records
+        self._labels = labels
+        self.endResetModel()
+
+    def records(self) -> list[MessageRecord]:
+        return self._rows
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        record = self._rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role == RECORD_ROLE:
+            return record
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(record, column)
+        if role == SORT_ROLE:
+            if column == "verdict":
+                return _RANK.get(record.verdict, 0) * 10_000 + record.score
+            if column == "date":
+                return _timestamp(record.date)
+            return self._display(record, column).lower()
+        if role == Qt.ItemDataRole.DecorationRole and column == "verdict":
+            return icon(record.verdict)
+        if role == Qt.ItemDataRole.BackgroundRole and record.verdict in _TINT:
+            return QBrush(_TINT[record.verdict])
+        if role == Qt.ItemDataRole.ToolTipRole and column == "subject":
+            return record.subject
+        return None
+
+    def _display(self, record: MessageRecord, column: str) -> str:
+        if column == "verdict":
+            return self._words.get(record.verdict, record.verdict)
+        if column == "attachments":
+            return ", ".join(record.attachments)
+        if column == "action":
+            return self._actions.get(record.action, record.action)
+        if column == "account":
+            return self._labels.get(record.account, record.account)
+        return str(getattr(record, column) or "")
+
+
+class MessageFilter(QSortFilterProxyModel):
+    """Sorts by real values (verdict rank, date) and filters by verdict, account,
+    folder and text."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.verdicts: set[str] = {"dangerous", "suspicious", "clean"}
+        self.account: str | None = None
+        self.folder: str | None = None
+        self.text = ""
+
+    def set_filter(
+        self,
+        *,
+        verdicts: set[str] | None = None,
+        account: str | None = "",
+        folder: str | None = "",
+        text: str | None = None,
+    ) -> None:
+        """Change what is shown; ``""`` leaves account/folder as they are."""
+        self.beginFilterChange()
+        if verdicts is not None:
+            self.verdicts = verdicts
+        if account != "":
+            self.account = account
+        if folder != "":
+            self.folder = folder
+        if text is not None:
+            self.text = text.lower()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        record = model.data(model.index(source_row, 0, source_parent), RECORD_ROLE)
+        if not isinstance(record, MessageRecord) or record.verdict not in self.verdicts:
+            return False
+        if self.account is not None and record.account != self.account:
+            return False
+        if self.folder is not None and record.folder != self.folder:
+            return False
+        if self.text:
+            haystack = f"{record.sender} {record.subject} {' '.join(record.attachments)}"
+            return self.text in haystack.lower()
+        return True

@@ -1,0 +1,133 @@
+"""The risk panel: for one message, the verdict in a sentence, what to do, each finding
+with its explanation and evidence, the attachments as they really are, and the headers.
+
+Everything shown is escaped text built from the stored record: nothing of the message
+is ever opened, rendered or saved, and no remote content is loaded.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from app.core.detectors import BY_ID
+from app.store.state import MessageRecord
+
+_COLOUR = {"dangerous": "#b71c1c", "suspicious": "#b25e00", "clean": "#1b5e20"}
+
+
+def tr_detector(text: str) -> str:
+    """Detector summaries and explanations are translated under their own context."""
+    return QCoreApplication.translate("Detectors", text)
+
+
+class RiskPanel(QTextBrowser):
+    """Read-only, link-free view of one record."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setAccessibleName(self.tr("Risk panel"))
+        self.antivirus_note = ""
+        self.show_record(None)
+
+    def show_record(self, record: MessageRecord | None) -> None:
+        if record is None:
+            hint = self.tr("Select a message to see why it was judged as it was.")
+            self.setHtml(f"<p>{html.escape(hint)}</p>")
+            return
+        self.setHtml(self.to_html(record))
+
+    def to_html(self, record: MessageRecord) -> str:
+        e = html.escape
+        colour = _COLOUR.get(record.verdict, "#000")
+        parts = [f"<h2 style='color:{colour}'>{e(self._sentence(record.verdict))}</h2>"]
+        if record.verdict != "clean":
+            parts.append(
+                "<p style='background:#fff3e0;padding:6px'><b>"
+                + e(
+                    self.tr(
+                        "Do not open the attachments. Update your antivirus and scan "
+                        "with it before opening anything."
+                    )
+                )
+                + "</b>"
+                + (f"<br>{e(self.antivirus_note)}" if self.antivirus_note else "")
+                + "</p>"
+            )
+        if record.reasons:
+            parts.append(f"<p><b>{e(self.tr('Why:'))}</b> " + e("; ".join(record.reasons)) + "</p>")
+        parts.append(f"<h3>{e(self.tr('Findings'))}</h3>")
+        if not record.findings:
+            parts.append(f"<p>{e(self.tr('Nothing unusual was found.'))}</p>")
+        for finding in record.findings:
+            parts.append(self._finding(finding))
+        attachments = record.details.get("attachments", [])
+        if attachments:
+            parts.append(f"<h3>{e(self.tr('Attachments'))}</h3>")
+            parts.append(self._attachments(attachments))
+        headers = record.details.get("headers", [])
+        if headers:
+            parts.append(f"<h3>{e(self.tr('Headers'))}</h3>")
+            parts.append("<pre>" + e("\n".join(headers)) + "</pre>")
+        return "".join(parts)
+
+    def _sentence(self, verdict: str) -> str:
+        return {
+            "dangerous": self.tr(
+                "Dangerous: this message carries a program or a trick to make you run one."
+            ),
+            "suspicious": self.tr("Suspicious: be careful with this message's attachments."),
+            "clean": self.tr("Clean: MailSentry found nothing dangerous."),
+        }.get(verdict, verdict)
+
+    def _finding(self, finding: dict[str, Any]) -> str:
+        e = html.escape
+        detector = BY_ID.get(str(finding.get("id")))
+        summary = tr_detector(detector.summary) if detector else str(finding.get("summary"))
+        explanation = tr_detector(detector.explanation) if detector else ""
+        evidence = "".join(
+            f"<li><code>{e(str(line))}</code></li>" for line in finding.get("evidence", [])
+        )
+        return (
+            f"<p><b>{e(summary)}</b> <small>({e(str(finding.get('id')))}, "
+            f"{e(str(finding.get('severity')))})</small><br>{e(explanation)}</p>"
+            f"<ul>{evidence}</ul>"
+        )
+
+    def _attachments(self, attachments: list[dict[str, Any]]) -> str:
+        e = html.escape
+        head = (
+            self.tr("Shown name"),
+            self.tr("Real name"),
+            self.tr("Real type"),
+            self.tr("Declared type"),
+            self.tr("Content"),
+            self.tr("Size"),
+        )
+        rows = ["<tr>" + "".join(f"<th align='left'>{e(h)}</th>" for h in head) + "</tr>"]
+        for item in attachments:
+            ext = str(item.get("real_extension") or "")
+            rows.append(
+                "<tr>"
+                f"<td><code>{e(str(item.get('shown_name')))}</code></td>"
+                f"<td><code>{e(str(item.get('real_name')))}</code></td>"
+                f"<td><b>{e('.' + ext if ext else '-')}</b></td>"
+                f"<td>{e(str(item.get('declared_type')))}</td>"
+                f"<td>{e(str(item.get('detected_type')))}</td>"
+                f"<td>{e(_size(int(item.get('size') or 0)))}</td>"
+                "</tr>"
+            )
+        return "<table cellspacing='4'>" + "".join(rows) + "</table>"
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
