@@ -22,7 +22,7 @@ run: system-deps $(STAMP)
 	$(BIN)/mailsentry gui
 
 lint: $(STAMP)
-	$(BIN)/ruff check app tests benchmarks
+	$(BIN)/ruff check app tests benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

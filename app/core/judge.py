@@ -7,7 +7,7 @@ from app.core.facts import MessageFacts
 from app.core.findings import Level
 from app.core.parse import readings
 from app.core.rules import Rules
-from app.core.verdict import Verdict, decide
+from app.core.verdict import ALWAYS_SUSPICIOUS, Verdict, decide
 
 
 def judge_facts(facts: MessageFacts, rules: Rules) -> Verdict:
@@ -35,5 +35,10 @@ def judge_bytes(raw: bytes, rules: Rules) -> tuple[Verdict, list[MessageFacts]]:
         finding = BY_ID["UNREADABLE"].finding(
             Hit((f"the message could not be read: {type(error).__name__}",))
         )
-        verdict = Verdict(Level.SUSPICIOUS, float(finding.severity), (finding,), ("unreadable",))
+        verdict = Verdict(
+            Level.SUSPICIOUS,
+            float(finding.severity),
+            (finding,),
+            (ALWAYS_SUSPICIOUS["UNREADABLE"],),
+        )
         return verdict, []

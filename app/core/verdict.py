@@ -29,10 +29,20 @@ TRICKS = frozenset(
     }
 )
 NO_TRUST = frozenset({"MULTIPLE_FROM", "DISPLAY_NAME_SPOOF"})
-ALWAYS_SUSPICIOUS = frozenset(
-    {"ARCHIVE_UNLISTABLE", "PARSER_AMBIGUITY", "UNREADABLE", "MULTIPLE_FROM", "DISPLAY_NAME_SPOOF"}
-)
-STRANGER_SUSPICIOUS = frozenset({"RISKY_ATTACHMENT", "MACRO_DOCUMENT", "ENCRYPTED_ARCHIVE"})
+#: Findings that make a message suspicious on their own, and how a reason says so.
+ALWAYS_SUSPICIOUS = {
+    "ARCHIVE_UNLISTABLE": "an archive whose contents cannot be listed",
+    "PARSER_AMBIGUITY": "a message that can be read in more than one way",
+    "UNREADABLE": "a message that cannot be read fully",
+    "MULTIPLE_FROM": "more than one sender",
+    "DISPLAY_NAME_SPOOF": "a sender name that shows another address",
+}
+#: Findings that make a message suspicious when the sender is not known.
+STRANGER_SUSPICIOUS = {
+    "RISKY_ATTACHMENT": "a risky type of attachment from a sender you do not know",
+    "MACRO_DOCUMENT": "a macro document from a sender you do not know",
+    "ENCRYPTED_ARCHIVE": "a password-protected archive from a sender you do not know",
+}
 
 
 @dataclass(frozen=True)
@@ -97,14 +107,11 @@ def _is_hybris(facts: MessageFacts, ids: set[str], programs: set[str | None]) ->
 def _suspicious_reasons(
     facts: MessageFacts, found: tuple[Finding, ...], ids: set[str], known: bool
 ) -> list[str]:
-    reasons = [f"{i.lower().replace('_', ' ')}" for i in sorted(ids & ALWAYS_SUSPICIOUS)]
+    reasons = [text for key, text in ALWAYS_SUSPICIOUS.items() if key in ids]
     if ids & EXECUTABLE:
         reasons.append("a program, even from a sender you know")
     if not known:
-        reasons.extend(
-            f"{i.lower().replace('_', ' ')} from a sender you do not know"
-            for i in sorted(ids & STRANGER_SUSPICIOUS)
-        )
+        reasons.extend(text for key, text in STRANGER_SUSPICIOUS.items() if key in ids)
     if _parts_with(found, TRICKS - {"ENCRYPTED_ARCHIVE", "HYBRIS_NAME"}):
         reasons.append("an attachment name or type trick")
     envelope = ids & {"NULL_SENDER", "EMPTY_FROM"} and {"NO_SUBJECT", "NO_TEXT"} <= ids

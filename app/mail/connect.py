@@ -117,6 +117,7 @@ def _check_pin(account: Account, der: bytes | None) -> None:
         raise CertificateProblem(
             "the certificate is not the one you trusted for this account",
             fingerprint=fingerprint(der) if der else "",
+            **(_cert_names(der) if der else {}),
         )
 
 
@@ -215,12 +216,19 @@ def open_pop3(account: Account, password: str, timeout: float = TIMEOUT_S) -> po
             server.user(account.username)
             server.pass_(password)
         except poplib.error_proto as error:
-            server.close()
+            _close_pop3_quietly(server)
             raise _pop3_error(error) from None
         except BaseException:
-            server.close()
+            _close_pop3_quietly(server)
             raise
     return server
+
+
+def _close_pop3_quietly(server: poplib.POP3) -> None:
+    """Close without masking the error being raised: after a failed STLS handshake
+    poplib still holds the plain socket, detached, and closing it fails (EBADF)."""
+    with suppress(OSError):
+        server.close()
 
 
 def _pop3_error(error: poplib.error_proto) -> MailError:

@@ -3,6 +3,16 @@ reconnecting with backoff when the connection drops.
 
 IDLE is re-issued well before the 29 minutes after which servers may drop an idle
 client (RFC 2177), and checked in short slices so a stop request is honoured at once.
+
+Two things imapclient does not tell us are handled here:
+
+- Mail that arrives while a scan runs is announced (``* n EXISTS``) inside the answer
+  to one of the scan's own commands, where imapclient files it away unseen; IDLE would
+  then wait for the *next* message. So after each scan the folder is examined again
+  and scanned again until its ``UIDNEXT`` stays put.
+- When the server goes away during IDLE, ``idle_check`` returns nothing at once,
+  forever (it swallows the end of the stream). A ``BYE``, or a wake-up without any
+  response, ends the IDLE: on a dead connection that fails, and the watch reconnects.
 """
 
 from __future__ import annotations
@@ -14,7 +24,7 @@ from collections.abc import Callable
 import imapclient
 import imapclient.exceptions
 
-from app.mail.errors import LoginFailed, MailError
+from app.mail.errors import ConnectionLost, LoginFailed, MailError
 
 IDLE_REFRESH_S = 24 * 60
 MAX_BACKOFF_S = 300.0
@@ -38,8 +48,7 @@ def watch_folder(
         client: imapclient.IMAPClient | None = None
         try:
             client = open_client()
-            client.select_folder(folder, readonly=True)
-            on_change(client)
+            _scan_until_settled(client, folder, on_change)
             backoff = 1.0
             if b"IDLE" in client.capabilities():
                 _idle_loop(client, folder, on_change, stop, idle_slice)
@@ -50,6 +59,8 @@ def watch_folder(
             return
         except MailError as error:
             on_error(error)
+        except imapclient.exceptions.IMAPClientAbortError as error:
+            on_error(ConnectionLost(str(error)))
         except (OSError, imapclient.exceptions.IMAPClientError) as error:
             on_error(MailError(str(error)))
         finally:
@@ -58,6 +69,29 @@ def watch_folder(
         if stop.wait(backoff):
             return
         backoff = min(backoff * 2, MAX_BACKOFF_S)
+
+
+def _scan_until_settled(
+    client: imapclient.IMAPClient,
+    folder: str,
+    on_change: Callable[[imapclient.IMAPClient], None],
+) -> None:
+    """Examine ``folder`` and call ``on_change``, again while new mail arrived meanwhile
+    (its ``UIDNEXT`` moved: mail announced inside the scan's own answers is otherwise
+    missed)."""
+    mark = _next_uid(client.select_folder(folder, readonly=True))
+    while True:
+        on_change(client)
+        now = _next_uid(client.select_folder(folder, readonly=True))
+        if now == mark:
+            return
+        mark = now
+
+
+def _next_uid(info: dict[bytes, object]) -> tuple[object, object]:
+    """What changes when a message is added: ``UIDVALIDITY`` and ``UIDNEXT`` (or, from a
+    server that leaves ``UIDNEXT`` out, the message count)."""
+    return info.get(b"UIDVALIDITY"), info.get(b"UIDNEXT", info.get(b"EXISTS"))
 
 
 def _idle_loop(
@@ -71,17 +105,19 @@ def _idle_loop(
         client.idle()
         started = time.monotonic()
         changed = False
-        try:
-            while not stop.is_set() and time.monotonic() - started < IDLE_REFRESH_S:
-                responses = client.idle_check(timeout=idle_slice)
-                if any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses):
-                    changed = True
-                    break
-        finally:
-            client.idle_done()
+        while not stop.is_set() and time.monotonic() - started < IDLE_REFRESH_S:
+            asked = time.monotonic()
+            responses = client.idle_check(timeout=idle_slice)
+            if any(r and r[0] == b"BYE" for r in responses):
+                raise ConnectionLost("the server ended the session")
+            if any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses):
+                changed = True
+                break
+            if not responses and time.monotonic() - asked < idle_slice / 2:
+                break  # woken with nothing to read: maybe the end of the stream
+        client.idle_done()  # on a closed connection this fails, and the watch reconnects
         if changed:
-            client.select_folder(folder, readonly=True)
-            on_change(client)
+            _scan_until_settled(client, folder, on_change)
 
 
 def _poll_loop(
@@ -93,8 +129,7 @@ def _poll_loop(
 ) -> None:
     while not stop.wait(poll_seconds):
         client.noop()
-        client.select_folder(folder, readonly=True)
-        on_change(client)
+        _scan_until_settled(client, folder, on_change)
 
 
 def _quietly_logout(client: imapclient.IMAPClient) -> None:

@@ -44,10 +44,12 @@ class AccountService:
         self._secrets = secrets
 
     def add(self, account: Account, password: str, *, test: bool = True) -> ConnectionReport | None:
-        """Check, optionally test, then save the account and its password."""
+        """Check, optionally test, then save the account and its password. A missing
+        keyring is found before anything is sent to the server."""
         account.check()
+        secrets = self._secrets()
         report = test_connection(account, password) if test else None
-        self._secrets().set(account.id, password)
+        secrets.set(account.id, password)
         self.store.add(account)
         return report
 

@@ -9,7 +9,7 @@ account (polling); each reports verdicts, actions and errors through callbacks.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import imapclient
@@ -21,9 +21,10 @@ from app.mail.imap_watch import watch_folder
 from app.services.accounts import AccountService
 from app.services.actions import act_on
 from app.services.scan import Result
-from app.services.server_scan import as_result, plan
-from app.store.accounts import Account
+from app.services.server_scan import Judged, as_result, plan
+from app.store.accounts import Account, AccountError
 from app.store.localcopy import LocalCopies
+from app.store.secrets import NoKeyring
 from app.store.settings import Settings
 from app.store.state import State
 
@@ -46,20 +47,23 @@ class Watch:
     def _password(self, account: Account) -> str:
         return self.passwords.password(account)
 
-    def _handle(self, account: Account, messages: list[ServerMessage]) -> None:
+    def _handle(self, account: Account, messages: Sequence[Judged]) -> None:
         for message in messages:
             self.on_result(as_result(message))
         if self.settings["actions.review_first"]:
             return
         planned = plan(messages, self.settings, account)
         if planned:
-            for line in act_on(account, self._password(account), planned, self.state, self.copies):
+            password = self._password(account)
+            with self._lock:  # the journal shares the state file's one connection
+                lines = act_on(account, password, planned, self.state, self.copies)
+            for line in lines:
                 self.on_action(line)
 
     def _scan_imap(self, account: Account, folder: str, client: imapclient.IMAPClient) -> None:
         rules = self.settings.rules(me=account.address or None)
         with self._lock:  # one state writer at a time
-            messages = scan_folder(client, account, folder, self.state, rules)
+            messages: list[ServerMessage] = scan_folder(client, account, folder, self.state, rules)
         self._handle(account, messages)
 
     def check_once(self) -> bool:
@@ -79,6 +83,9 @@ class Watch:
             except MailError as error:
                 self.on_error(f"{account.label}: {error.user_message}")
                 failed = True
+            except (AccountError, NoKeyring) as error:  # the next account still runs
+                self.on_error(f"{account.label}: {error}")
+                failed = True
         return failed
 
     def _scan_pop3(self, account: Account) -> None:
@@ -87,8 +94,7 @@ class Watch:
         rules = self.settings.rules(me=account.address or None)
         with self._lock:
             results = scan_pop3(account, self._password(account), self.state, rules)
-        for result in results:
-            self.on_result(Result(result.source, result.verdict, result.facts))
+        self._handle(account, results)  # POP3 mail is acted on as IMAP mail is
 
     def start(self, stop: threading.Event) -> None:
         """Start a thread per IMAP folder and per POP3 account."""
@@ -108,14 +114,17 @@ class Watch:
         def report(error: MailError) -> None:
             self.on_error(f"{account.label} {folder}: {error.user_message}")
 
-        watch_folder(
-            lambda: open_imap(account, self._password(account)),
-            folder,
-            lambda client: self._scan_imap(account, folder, client),
-            stop,
-            poll_seconds=float(self.settings["watch.poll_seconds"]),
-            on_error=report,
-        )
+        try:
+            watch_folder(
+                lambda: open_imap(account, self._password(account)),
+                folder,
+                lambda client: self._scan_imap(account, folder, client),
+                stop,
+                poll_seconds=float(self.settings["watch.poll_seconds"]),
+                on_error=report,
+            )
+        except (AccountError, NoKeyring) as error:  # no password: retrying cannot help
+            self.on_error(f"{account.label} {folder}: {error}")
 
     def _poll_pop3(self, account: Account, stop: threading.Event) -> None:
         while not stop.is_set():
@@ -123,6 +132,9 @@ class Watch:
                 self._scan_pop3(account)
             except LoginFailed as error:
                 self.on_error(f"{account.label}: {error.user_message}")
+                return
+            except (AccountError, NoKeyring) as error:
+                self.on_error(f"{account.label}: {error}")
                 return
             except MailError as error:
                 self.on_error(f"{account.label}: {error.user_message}")

@@ -38,20 +38,28 @@ def _backends(backend: keyring.backend.KeyringBackend) -> list[keyring.backend.K
     return list(inner) if inner else [backend]
 
 
+def safe_backend(backend: keyring.backend.KeyringBackend) -> keyring.backend.KeyringBackend:
+    """The backend to keep passwords in: ``backend`` itself, or, from a chain that also
+    holds refused backends, its best safe one alone (the chain would otherwise read a
+    password a plaintext file holds). Raise `NoKeyring` when no backend is safe."""
+    chained = _backends(backend)
+    usable = [b for b in chained if not type(b).__module__.startswith(_REFUSED_MODULES)]
+    if not usable:
+        names = ", ".join(f"{type(b).__module__}.{type(b).__name__}" for b in chained)
+        raise NoKeyring(f"No safe system keyring is available ({names}). {_how_to_fix()}")
+    return backend if len(usable) == len(chained) else usable[0]
+
+
 def check_backend(backend: keyring.backend.KeyringBackend) -> None:
     """Raise `NoKeyring` unless ``backend`` really keeps secrets safely."""
-    usable = [b for b in _backends(backend) if not type(b).__module__.startswith(_REFUSED_MODULES)]
-    if not usable:
-        names = ", ".join(f"{type(b).__module__}.{type(b).__name__}" for b in _backends(backend))
-        raise NoKeyring(f"No safe system keyring is available ({names}). {_how_to_fix()}")
+    safe_backend(backend)
 
 
 class SecretStore:
     """Passwords by account id, in one keyring backend checked at construction."""
 
     def __init__(self, backend: keyring.backend.KeyringBackend | None = None) -> None:
-        self.backend = backend or keyring.get_keyring()
-        check_backend(self.backend)
+        self.backend = safe_backend(backend or keyring.get_keyring())
 
     def get(self, account_id: str) -> str | None:
         try:

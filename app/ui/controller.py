@@ -82,9 +82,15 @@ class Controller(QObject):
             self._workers[key] = SerialWorker(key)
         return self._workers[key]
 
-    def run(self, key: str, job: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        """Run ``job`` on ``key``'s worker; errors become `error_raised`."""
-        self.worker(key).submit(job, done, self._report, self)
+    def run(
+        self,
+        key: str,
+        job: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Run ``job`` on ``key``'s worker; errors go to ``failed``, else `error_raised`."""
+        self.worker(key).submit(job, done, failed or self._report, self)
 
     def _report(self, error: BaseException) -> None:
         text = error.user_message if isinstance(error, MailError) else str(error)
@@ -111,8 +117,9 @@ class Controller(QObject):
     # -- watching --------------------------------------------------------------------
     def start_watching(self) -> None:
         """Watch every account on background threads; verdicts come back as signals."""
+        self.stop_watching()  # never two watches on one account
         accounts = self.account_list()
-        if not accounts:
+        if not accounts or self.paused:
             return
         self._stop = threading.Event()
         watch = Watch(

@@ -60,9 +60,11 @@ class MainWindow(QMainWindow):
         controller.action_finished.connect(self._show_outcome)
         controller.error_raised.connect(self.show_banner)
         controller.scan_started.connect(
-            lambda _: self.statusBar().showMessage(self.tr("Checking mail…")))
+            lambda _: self.statusBar().showMessage(self.tr("Checking mail…"))
+        )
         controller.scan_finished.connect(
-            lambda _: self.statusBar().showMessage(self.tr("Mail checked")))
+            lambda _: self.statusBar().showMessage(self.tr("Mail checked"))
+        )
         self.refresh()
 
     # -- pages -----------------------------------------------------------------------
@@ -71,10 +73,14 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(page)
         layout.addStretch(1)
         title = QLabel(f"<h1>{self.tr('Welcome to MailSentry')}</h1>", page)
-        text = QLabel(self.tr(
-            "MailSentry checks your mailboxes on the server and finds dangerous mail "
-            "before your mail program downloads it. Add your mail account, or open the "
-            "demo mailbox to see how it works first."), page)
+        text = QLabel(
+            self.tr(
+                "MailSentry checks your mailboxes on the server and finds dangerous mail "
+                "before your mail program downloads it. Add your mail account, or open the "
+                "demo mailbox to see how it works first."
+            ),
+            page,
+        )
         text.setWordWrap(True)
         add = QPushButton(self.tr("Add a mail account…"), page)
         add.setAccessibleName(self.tr("Add a mail account"))
@@ -116,7 +122,8 @@ class MainWindow(QMainWindow):
         ):
             self.verdict_filter.addItem(text, verdicts)
         self.verdict_filter.currentIndexChanged.connect(
-            lambda _: self.proxy.set_filter(verdicts=self.verdict_filter.currentData()))
+            lambda _: self.proxy.set_filter(verdicts=self.verdict_filter.currentData())
+        )
         self.search = QLineEdit(middle)
         self.search.setPlaceholderText(self.tr("Search sender, subject, attachment"))
         self.search.setAccessibleName(self.tr("Search"))
@@ -125,18 +132,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.verdict_filter)
         bar.addWidget(self.search, 1)
         middle_layout.addLayout(bar)
-        self.table = QTableView(middle)
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
-        self.table.setAccessibleName(self.tr("Messages"))
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._context_menu)
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selected())
+        self.table = self._make_table(middle)
         middle_layout.addWidget(self.table)
         self.risk = RiskPanel(splitter)
         splitter.setStretchFactor(0, 1)
@@ -146,39 +142,76 @@ class MainWindow(QMainWindow):
         layout.addWidget(splitter, 1)
         return page
 
+    def _make_table(self, parent: QWidget) -> QTableView:
+        table = QTableView(parent)
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
+        table.setAccessibleName(self.tr("Messages"))
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        table.setWordWrap(False)
+        table.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((110, 130, 170, 220, 150, 100)):
+            table.setColumnWidth(column, width)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._context_menu)
+        table.selectionModel().selectionChanged.connect(lambda *_: self._selected())
+        return table
+
     # -- actions ---------------------------------------------------------------------
     def _make_actions(self) -> None:
-        def action(text: str, shortcut: str | QKeySequence.StandardKey, slot: object,
-                   name: str) -> QAction:
+        def action(
+            text: str, shortcut: str | QKeySequence.StandardKey, slot: object, name: str
+        ) -> QAction:
             made = QAction(text, self)
             made.setShortcut(QKeySequence(shortcut))
             made.setObjectName(name)
             made.triggered.connect(slot)
             return made
 
-        self.act_add = action(self.tr("Add account…"), "Ctrl+N",
-                              self.add_account_requested.emit, "add_account")
-        self.act_check = action(self.tr("Check now"), "F5", self.controller.check_now,
-                                "check_now")
-        self.act_quarantine = action(self.tr("Quarantine"), "Ctrl+Q",
-                                     lambda: self._act("quarantine"), "quarantine")
-        self.act_release = action(self.tr("Release"), "Ctrl+R",
-                                  lambda: self._act("release"), "release")
-        self.act_delete = action(self.tr("Delete…"), QKeySequence.StandardKey.Delete,
-                                 self._delete, "delete")
+        self.act_add = action(
+            self.tr("Add account…"), "Ctrl+N", self.add_account_requested.emit, "add_account"
+        )
+        self.act_check = action(self.tr("Check now"), "F5", self.controller.check_now, "check_now")
+        self.act_quarantine = action(
+            self.tr("Quarantine"), "Ctrl+Q", lambda: self._act("quarantine"), "quarantine"
+        )
+        self.act_release = action(
+            self.tr("Release"), "Ctrl+R", lambda: self._act("release"), "release"
+        )
+        self.act_delete = action(
+            self.tr("Delete…"), QKeySequence.StandardKey.Delete, self._delete, "delete"
+        )
         self.act_trust = action(self.tr("Trust sender…"), "Ctrl+T", self._trust, "trust")
         self.act_rescan = action(self.tr("Rescan"), "Ctrl+Shift+R", self._rescan, "rescan")
-        self.act_undo = action(self.tr("Undo last action"), QKeySequence.StandardKey.Undo,
-                               self.controller.undo, "undo")
-        self.act_settings = action(self.tr("Settings…"), QKeySequence.StandardKey.Preferences,
-                                   self.settings_requested.emit, "settings")
+        self.act_undo = action(
+            self.tr("Undo last action"), QKeySequence.StandardKey.Undo, self.controller.undo, "undo"
+        )
+        self.act_settings = action(
+            self.tr("Settings…"),
+            QKeySequence.StandardKey.Preferences,
+            self.settings_requested.emit,
+            "settings",
+        )
         self.act_quarantine.setIcon(icon("dangerous"))
         self.act_check.setIcon(icon("tray-clear"))
         toolbar = QToolBar(self.tr("Actions"), self)
         toolbar.setObjectName("actions")
-        for made in (self.act_add, self.act_check, self.act_quarantine, self.act_release,
-                     self.act_delete, self.act_trust, self.act_rescan, self.act_undo,
-                     self.act_settings):
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for made in (
+            self.act_add,
+            self.act_check,
+            self.act_quarantine,
+            self.act_release,
+            self.act_delete,
+            self.act_trust,
+            self.act_rescan,
+            self.act_undo,
+            self.act_settings,
+        ):
             toolbar.addAction(made)
             self.addAction(made)
         self.addToolBar(toolbar)
@@ -186,8 +219,13 @@ class MainWindow(QMainWindow):
         for made in (self.act_add, self.act_check, self.act_undo, self.act_settings):
             menu.addAction(made)
         message_menu = self.menuBar().addMenu(self.tr("M&essage"))
-        for made in (self.act_quarantine, self.act_release, self.act_delete, self.act_trust,
-                     self.act_rescan):
+        for made in (
+            self.act_quarantine,
+            self.act_release,
+            self.act_delete,
+            self.act_trust,
+            self.act_rescan,
+        ):
             message_menu.addAction(made)
         self._selected()
 
@@ -214,9 +252,13 @@ class MainWindow(QMainWindow):
         if not records:
             return
         answer = QMessageBox.question(
-            self, self.tr("Delete messages"),
-            self.tr("Delete {0} message(s) from the server? MailSentry keeps a local copy "
-                    "of each in its own folder, where nothing opens it.").format(len(records)))
+            self,
+            self.tr("Delete messages"),
+            self.tr(
+                "Delete {0} message(s) from the server? MailSentry keeps a local copy "
+                "of each in its own folder, where nothing opens it."
+            ).format(len(records)),
+        )
         if answer == QMessageBox.StandardButton.Yes:
             self.controller.act("delete", records)
 
@@ -225,9 +267,13 @@ class MainWindow(QMainWindow):
         if len(records) != 1:
             return
         answer = QMessageBox.question(
-            self, self.tr("Trust sender"),
-            self.tr("Trust {0}? Mail from a trusted sender is judged more gently, but "
-                    "programs and tricks stay blocked.").format(records[0].sender))
+            self,
+            self.tr("Trust sender"),
+            self.tr(
+                "Trust {0}? Mail from a trusted sender is judged more gently, but "
+                "programs and tricks stay blocked."
+            ).format(records[0].sender),
+        )
         if answer == QMessageBox.StandardButton.Yes:
             self.controller.trust_sender(records[0])
 
@@ -236,8 +282,14 @@ class MainWindow(QMainWindow):
 
     def _context_menu(self, point: QPoint) -> None:
         menu = QMenu(self)
-        for made in (self.act_quarantine, self.act_release, self.act_delete, self.act_trust,
-                     self.act_rescan, self.act_undo):
+        for made in (
+            self.act_quarantine,
+            self.act_release,
+            self.act_delete,
+            self.act_trust,
+            self.act_rescan,
+            self.act_undo,
+        ):
             menu.addAction(made)
         menu.exec(self.table.viewport().mapToGlobal(point))
 
@@ -268,8 +320,7 @@ class MainWindow(QMainWindow):
             accounts.append(DEMO)
         for account_id in accounts:
             mine = [r for r in records if r.account == account_id]
-            item = QTreeWidgetItem(every, [self._label(labels.get(account_id, account_id),
-                                                       mine)])
+            item = QTreeWidgetItem(every, [self._label(labels.get(account_id, account_id), mine)])
             item.setData(0, Qt.ItemDataRole.UserRole, (account_id, None))
             for folder in sorted({r.folder for r in mine}):
                 inside = [r for r in mine if r.folder == folder]
@@ -278,8 +329,9 @@ class MainWindow(QMainWindow):
         self.tree.expandAll()
         self.tree.blockSignals(False)
         if chosen is not None:
-            for item in self.tree.findItems("", Qt.MatchFlag.MatchContains |
-                                            Qt.MatchFlag.MatchRecursive):
+            for item in self.tree.findItems(
+                "", Qt.MatchFlag.MatchContains | Qt.MatchFlag.MatchRecursive
+            ):
                 if item.data(0, Qt.ItemDataRole.UserRole) == chosen:
                     self.tree.setCurrentItem(item)
 
@@ -318,7 +370,7 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.keep_running_in_tray:
             event.ignore()
             self.hide()

@@ -34,6 +34,14 @@ def _timestamp(date: str) -> float:
         return 0.0
 
 
+def _short_date(date: str) -> str:
+    """``2001-03-26 22:58`` in the sender's time zone; the raw header if unreadable."""
+    try:
+        return parsedate_to_datetime(date).strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return date
+
+
 class MessageModel(QAbstractTableModel):
     """Rows are `MessageRecord`s; the record itself is under `RECORD_ROLE`."""
 
@@ -121,6 +129,8 @@ class MessageModel(QAbstractTableModel):
             return self._actions.get(record.action, record.action)
         if column == "account":
             return self._labels.get(record.account, record.account)
+        if column == "date":
+            return _short_date(record.date)
         return str(getattr(record, column) or "")
 
 

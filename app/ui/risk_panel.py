@@ -32,10 +32,22 @@ class RiskPanel(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setAccessibleName(self.tr("Risk panel"))
-        self.antivirus_note = ""
+        self._note = ""
+        self._record: MessageRecord | None = None
         self.show_record(None)
 
+    @property
+    def antivirus_note(self) -> str:
+        """How old the antivirus signatures are; shown under the advice."""
+        return self._note
+
+    @antivirus_note.setter
+    def antivirus_note(self, note: str) -> None:
+        self._note = note
+        self.show_record(self._record)  # the message on screen shows the new note too
+
     def show_record(self, record: MessageRecord | None) -> None:
+        self._record = record
         if record is None:
             hint = self.tr("Select a message to see why it was judged as it was.")
             self.setHtml(f"<p>{html.escape(hint)}</p>")
@@ -45,7 +57,11 @@ class RiskPanel(QTextBrowser):
     def to_html(self, record: MessageRecord) -> str:
         e = html.escape
         colour = _COLOUR.get(record.verdict, "#000")
-        parts = [f"<h2 style='color:{colour}'>{e(self._sentence(record.verdict))}</h2>"]
+        parts = [
+            f"<h2 style='color:{colour}'>{e(self._sentence(record.verdict))}</h2>",
+            f"<p>{e(self.tr('From:'))} {e(record.sender or self.tr('(no sender)'))}<br>"
+            f"{e(self.tr('Subject:'))} {e(record.subject or self.tr('(no subject)'))}</p>",
+        ]
         if record.verdict != "clean":
             parts.append(
                 "<p style='background:#fff3e0;padding:6px'><b>"

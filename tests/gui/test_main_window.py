@@ -3,6 +3,7 @@ panel's evidence, filters, actions on the demo mailbox, and a table that only as
 for the rows it paints."""
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableView
 
 from app.store.state import MessageRecord
 from app.ui.main_window import MainWindow
@@ -100,8 +101,6 @@ class CountingModel(MessageModel):
 
 
 def test_a_large_table_paints_only_visible_rows(qtbot):
-    from PySide6.QtWidgets import QTableView
-
     model = CountingModel()
     records = [
         MessageRecord("a", "INBOX", f"s{i}", "clean", 0.0, subject=f"message {i}")

@@ -87,7 +87,8 @@ class Detector:
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Detector:
-        doc = inspect.cleandoc(module.__doc__ or "")
+        # The docstring is written for developers too: ``code`` reads as plain code.
+        doc = inspect.cleandoc(module.__doc__ or "").replace("``", "")
         summary, _, explanation = doc.partition("\n")
         return cls(module.ID, module.SEVERITY, summary.strip(), explanation.strip(), module.detect)
 
