@@ -59,7 +59,7 @@ def list_zip(read: Reader, size: int) -> Archive:
     (_, _, _, _, count, cd_size, cd_offset, _) = struct.unpack(
         "<4sHHHHIIH", tail[eocd_at : eocd_at + 22]
     )
-    eocd_pos = size - tail_len + eocd_at
+    eocd_pos = size - len(tail) + eocd_at  # a remote reader may return a shorter tail
     if count == 0xFFFF or cd_size == 0xFFFFFFFF or cd_offset == 0xFFFFFFFF:
         locator = tail[max(0, eocd_at - 20) : eocd_at]
         if not locator.startswith(_EOCD64_LOCATOR):

@@ -122,6 +122,8 @@ class Part:
     encoding: str = "7bit"
     charset: str | None = None
     report_type: str | None = None
+    #: Octets of the body as sent (encoded), as IMAP's BODYSTRUCTURE reports them;
+    #: for a uuencoded block, its decoded length.
     size: int = 0
     head: bytes = b""
     archive: Archive | None = None
@@ -253,10 +255,11 @@ class MessageFacts:
 
     @cached_property
     def text_unseen(self) -> bool:
-        """True when a body text is longer than its head and the head shows nothing
-        (an HTML style block, say): there may be text we have not read."""
+        """True when a body text fills its whole head and the head shows nothing (an
+        HTML style block, say): there may be text further on that we have not read."""
         return any(
-            p.is_body_text and p.size > len(p.head) and not part_text(p).strip() for p in self.parts
+            p.is_body_text and len(p.head) >= HEAD_BYTES and not part_text(p).strip()
+            for p in self.parts
         )
 
     @cached_property

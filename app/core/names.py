@@ -31,8 +31,13 @@ def is_hidden_char(char: str) -> bool:
     return unicodedata.category(char) in ("Cc", "Cf") and char not in "\t"
 
 
+_PLAIN = re.compile(r"[ -\[\]-~]*")  # printable ASCII but backslash: nothing to escape
+
+
 def escape(text: str) -> str:
     """Show hidden characters as ``\\u202e`` (or ``\\x00``) so evidence can be read."""
+    if _PLAIN.fullmatch(text):
+        return text
     out: list[str] = []
     for char in text:
         if char == "\\":

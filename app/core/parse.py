@@ -233,7 +233,7 @@ def _add_leaf(walk: _Walk, base: Part, start: int, end: int) -> None:
     part = replace(
         base,
         path=path,
-        size=view.size,
+        size=end - start,  # octets as sent: what IMAP's BODYSTRUCTURE reports too
         head=head,
         archive=archive_of(head, base.names, view.read, view.size),
     )

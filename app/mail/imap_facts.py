@@ -43,7 +43,6 @@ from app.core.parse import (
 BATCH = 500
 MAX_DETAIL_PARTS = 200
 _KNOWN_ENCODINGS = ("7bit", "8bit", "binary", "base64", "quoted-printable", "")
-_ENCODED = ("base64", "quoted-printable")
 _FIELDS = " ".join(name.upper() for name in HEADER_FIELDS)
 HEADER_ITEM = f"BODY.PEEK[HEADER.FIELDS ({_FIELDS})]"
 #: Encoded bytes fetched for a part's head: enough to decode `HEAD_BYTES` in each
@@ -177,7 +176,10 @@ class ImapFactsBuilder:
         ]
         self.stats.messages += len(pending)
         details = self._fetch_details(pending)
-        uu_candidates = self._search_uu([p.uid for p in pending]) if pending else set()
+        uu_candidates: set[int] = set()
+        if pending:
+            self.stats.commands += 1
+            uu_candidates = self._search_uu([p.uid for p in pending])
         out: dict[int, list[MessageFacts]] = {}
         for item in pending:
             item.data = details.get(item.uid, {})
@@ -185,6 +187,7 @@ class ImapFactsBuilder:
             facts = self._assemble(item)
             if facts is None:
                 self.stats.fallbacks += 1
+                self.stats.commands += 1
                 raw = self._fetch_raw(item.uid)
                 self.stats.content_bytes += len(raw)
                 out[item.uid] = readings(raw)
@@ -210,18 +213,19 @@ class ImapFactsBuilder:
         return details
 
     def _fetch_group(self, uids: list[int], items: list[str]) -> dict[int, dict[bytes, Any]]:
-        """One FETCH for many messages; if the server refuses it (one broken part fails
-        the whole command in Dovecot), each message is asked on its own, and the ones
-        still refused fall back to their raw bytes."""
+        """One FETCH for many messages. Dovecot refuses the whole command when one
+        message has a broken part, so a refused group is split in halves until the
+        broken messages are alone; those fall back to their raw bytes."""
         try:
             fetched = self._fetch_counted(uids, items)
         except imapclient.exceptions.IMAPClientError:
             if len(uids) == 1:
                 return {}
-            fetched = {}
-            for uid in uids:
-                fetched.update(self._fetch_group([uid], items))
-            return fetched
+            middle = len(uids) // 2
+            return {
+                **self._fetch_group(uids[:middle], items),
+                **self._fetch_group(uids[middle:], items),
+            }
         for data in fetched.values():
             self.stats.content_bytes += sum(
                 len(v) for k, v in data.items() if isinstance(v, bytes) and k != b"SEQ"
@@ -280,19 +284,14 @@ class ImapFactsBuilder:
         return self._add_leaf(item, node, base)
 
     def _add_leaf(self, item: _Pending, node: Node, base: Part) -> bool:
-        # Unencoded parts are as long as the structure says; for the others ask the
-        # server (Dovecot 2.3 reports nonsense BINARY.SIZE for some 7bit ISO-2022-JP).
-        size = (
-            item.data.get(f"BINARY.SIZE[{node.path}]".encode())
-            if node.encoding in _ENCODED
-            else node.encoded_size
-        )
-        if not isinstance(size, int) or not 0 <= size <= node.encoded_size:
-            return False
+        # Sizes are the part's octets as sent, which BODYSTRUCTURE gives exactly
+        # (Dovecot 2.3's BINARY.SIZE is wrong for a base64 part followed by another).
+        size = node.encoded_size
         encoded = _section(item.data, f"BODY[{node.path}]<0>")
-        head, _ = decode_body(encoded, base.encoding)
-        if len(head) < min(size, HEAD_BYTES):
-            return False  # an unusual encoding: the head needs more than we fetched
+        head, defects = decode_body(encoded, base.encoding)
+        complete = len(encoded) >= size
+        if (complete and defects) or (not complete and len(head) < HEAD_BYTES):
+            return False  # broken or unusual encoding: only the raw bytes tell
         head = head[:HEAD_BYTES]
         part = replace(
             base,
@@ -338,9 +337,8 @@ class ImapFactsBuilder:
         span = want * 4 // 3 + want // 19 + 96
         offset = max(0, node.encoded_size - span)
         text = b"".join(self._range(uid, node.path, offset, node.encoded_size - offset).split())
-        stream = 4 * -(-size // 3)  # base64 characters of the whole part, padding included
-        skip = (stream - len(text)) % 4 and 4 - (stream - len(text)) % 4
-        return decode_body(text[skip:], "base64")[0]
+        # The stream ends on a whole 4-character group, so the tail aligns from its end.
+        return decode_body(text[len(text) % 4 :], "base64")[0]
 
     def _range(self, uid: int, path: str, offset: int, length: int) -> bytes:
         data = self._fetch_counted([uid], [f"BODY.PEEK[{path}]<{offset}.{length}>"])
@@ -356,9 +354,12 @@ def _detail_items(root: Node) -> list[str]:
             items.append(f"BODY.PEEK[{node.header_section}]")
         if node.kind == "leaf":
             length = _HEAD_FETCH.get(node.encoding, HEAD_BYTES)
-            if node.encoding in _ENCODED:
-                items.append(f"BINARY.SIZE[{node.path}]")
             items.append(f"BODY.PEEK[{node.path}]<0.{length}>")
+            if node.encoding in ("base64", "quoted-printable"):
+                # Asked only so that Dovecot decodes the whole part: it refuses the FETCH
+                # ([PARSE]) when the encoding is broken, and such a message is then read
+                # from its raw bytes. The size it answers is not used (see _add_leaf).
+                items.append(f"BINARY.SIZE[{node.path}]")
     return list(dict.fromkeys(items))
 
 

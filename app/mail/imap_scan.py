@@ -9,13 +9,14 @@ neither rescans nor skips, and a changed ``UIDVALIDITY`` rescans the folder.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 import imapclient
 import imapclient.exceptions
 
 from app.core.facts import MessageFacts
+from app.core.findings import Level
 from app.core.judge import judge_readings
 from app.core.rules import Rules
 from app.core.verdict import Verdict
@@ -152,7 +153,11 @@ def scan_folder(
         )
         for result in results:
             on_result(result)
-        judged.extend(results)
+        # Keep the facts only where an action may need them: a folder of 100,000 clean
+        # messages must not be held in memory.
+        judged.extend(
+            r if r.verdict.level is not Level.CLEAN else replace(r, facts=None) for r in results
+        )
     if stats is not None:
         for name in ("messages", "fallbacks", "content_bytes", "commands"):
             setattr(stats, name, getattr(stats, name) + getattr(builder.stats, name))
