@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench system-deps clean
+.PHONY: run test lint typecheck unit bench system-deps clean translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,17 @@ $(STAMP): pyproject.toml
 system-deps:
 	bash .ci/system-deps
 
-run: system-deps $(STAMP)
+# The Japanese translation the app loads. Edit the .ts (after
+# `$(BIN)/python scripts/update_translations.py` brings in new strings); the .qm is built.
+TS := resources/translations/mailsentry_ja.ts
+QM := resources/translations/mailsentry_ja.qm
+
+translations: $(QM)
+
+$(QM): $(TS) $(STAMP)
+	$(BIN)/pyside6-lrelease -silent $(TS) -qm $(QM)
+
+run: system-deps $(STAMP) translations
 	$(BIN)/mailsentry gui
 
 lint: $(STAMP)
@@ -27,7 +37,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test: system-deps $(STAMP) lint typecheck unit

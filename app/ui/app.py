@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from app.resources import resource
@@ -36,6 +36,9 @@ def install_translator(app: QApplication, lang: str) -> QTranslator | None:
     """Load ``resources/translations/mailsentry_<lang>.qm``; English needs none."""
     if lang == "en":
         return None
+    qt = QTranslator(app)  # Qt's own words: OK, Cancel, Yes, No, context menus
+    if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
     translator = QTranslator(app)
     if translator.load(str(resource("translations", f"mailsentry_{lang}.qm"))):
         app.installTranslator(translator)

@@ -76,7 +76,8 @@ class RiskPanel(QTextBrowser):
                 + "</p>"
             )
         if record.reasons:
-            parts.append(f"<p><b>{e(self.tr('Why:'))}</b> " + e("; ".join(record.reasons)) + "</p>")
+            reasons = "; ".join(QCoreApplication.translate("Verdict", r) for r in record.reasons)
+            parts.append(f"<p><b>{e(self.tr('Why:'))}</b> {e(reasons)}</p>")
         parts.append(f"<h3>{e(self.tr('Findings'))}</h3>")
         if not record.findings:
             parts.append(f"<p>{e(self.tr('Nothing unusual was found.'))}</p>")
@@ -111,7 +112,8 @@ class RiskPanel(QTextBrowser):
         )
         return (
             f"<p><b>{e(summary)}</b> <small>({e(str(finding.get('id')))}, "
-            f"{e(str(finding.get('severity')))})</small><br>{e(explanation)}</p>"
+            f"{e(QCoreApplication.translate('Severity', str(finding.get('severity'))))})"
+            f"</small><br>{e(explanation)}</p>"
             f"<ul>{evidence}</ul>"
         )
 

@@ -190,7 +190,7 @@ class SettingsDialog(QDialog):
             return
         text = self.tr("Not saved. \u201c{0}\u201d ({1}): {2}.")
         self._show_problem(
-            text.format(tr_setting(setting.description).rstrip("."), setting.key, error.problem)
+            text.format(tr_setting(setting.description).rstrip(".。"), setting.key, error.problem)
         )
         widget = self.widgets[setting.key]
         self.tabs.setCurrentIndex(list(self._forms).index(setting.key.partition(".")[0]))
