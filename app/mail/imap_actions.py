@@ -390,7 +390,7 @@ class _Session:
         for code in codes if self.uidplus else []:
             parts = _text(code).split()
             if len(parts) == 3:
-                sources, targets = _uid_set(parts[1]), _uid_set(parts[2])
+                sources, targets = parse_uid_set(parts[1]), parse_uid_set(parts[2])
                 if len(sources) == len(targets):
                     validity = int(parts[0])
                     placed.update(zip(sources, targets, strict=True))
@@ -898,7 +898,7 @@ def _term_chunks(terms: list[tuple[str, ...]]) -> Iterator[list[tuple[str, ...]]
         yield chunk
 
 
-def _uid_set(text: str) -> list[int]:
+def parse_uid_set(text: str) -> list[int]:
     """``4,7:9`` → ``[4, 7, 8, 9]``, in the order given (COPYUID pairs by position)."""
     uids: list[int] = []
     for part in text.split(","):

@@ -36,6 +36,8 @@ from types import TracebackType
 
 from imapclient import imap_utf7
 
+from app.mail.imap_actions import parse_uid_set
+
 from .tlsca import CertFiles, CertSet, CertVariant, make_cert_set
 
 INSTALL_HINT = "apt-get install -y dovecot-imapd dovecot-pop3d"
@@ -82,17 +84,6 @@ def _quote(mailbox: str) -> bytes:
     """Encode a mailbox name as an IMAP quoted string (modified UTF-7, escaped)."""
     raw: bytes = imap_utf7.encode(mailbox)
     return b'"' + raw.replace(b"\\", b"\\\\").replace(b'"', b'\\"') + b'"'
-
-
-def _parse_uid_set(text: str) -> list[int]:
-    """Expand an IMAP uid-set such as ``4,7:9`` into ``[4, 7, 8, 9]`` (APPENDUID order)."""
-    uids: list[int] = []
-    for part in text.split(","):
-        first, _, last = part.partition(":")
-        start, stop = int(first), int(last or first)
-        step = 1 if stop >= start else -1
-        uids.extend(range(start, stop + step, step))
-    return uids
 
 
 class _RawImap:
@@ -372,7 +363,7 @@ class PrivateDovecot:
                     found = re.match(rb"\[APPENDUID \d+ ([\d:,]+)\]", text)
                     if status != b"OK" or found is None:
                         raise DovecotError(f"MULTIAPPEND failed: {status!r} {text!r}")
-                    uids += _parse_uid_set(found.group(1).decode())
+                    uids += parse_uid_set(found.group(1).decode())
                 imap.command(b"LOGOUT")
             finally:
                 imap.close()
