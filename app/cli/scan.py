@@ -89,7 +89,7 @@ def _scan_url(url: str, args: argparse.Namespace, env: Env, emit: Callable[[Resu
             account, password, folder, env.state, rules, on_result=emit, everything=True
         )
         if args.quarantine:
-            planned = plan(judged, env.settings.current, account)
+            planned = plan(judged, env.settings.current, account, state=env.state)
             for line in act_on(
                 account, password, planned, env.state, env.copies, dry_run=args.dry_run
             ):

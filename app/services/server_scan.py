@@ -70,14 +70,39 @@ class Planned:
     action: str
 
 
-def plan(messages: Sequence[Judged], settings: Settings, account: Account) -> list[Planned]:
-    """The action for each flagged message: the account's choice, else the settings'."""
+def plan(
+    messages: Sequence[Judged],
+    settings: Settings,
+    account: Account,
+    *,
+    state: State | None = None,
+) -> list[Planned]:
+    """The action for each flagged message: the account's choice, else the settings'.
+
+    With ``state``, a message the user moved back out of quarantine (release or undo,
+    as the journal records) is left where it is: it arrives with a new UID and is
+    judged again, and quarantining it again would overrule the user.
+    """
+    returned = _returned_by_user(state, account) if state is not None else set()
     out: list[Planned] = []
     for message in messages:
         level = message.verdict.level
         if level is Level.CLEAN:
             continue
+        if isinstance(message, ServerMessage) and (
+            (message.folder, message.uidvalidity, message.uid) in returned
+        ):
+            continue
         action = account.actions.get(level.value) or settings[f"actions.{level.value}"]
         if action in ("quarantine", "delete"):
             out.append(Planned(message, action))
     return out
+
+
+def _returned_by_user(state: State, account: Account) -> set[tuple[str, int, int]]:
+    """Where released and undone messages now are, by folder, UIDVALIDITY and UID."""
+    return {
+        (e.dst_folder, e.dst_uidvalidity, e.dst_uid)
+        for e in state.journal(state="done", account=account.id)
+        if e.kind in ("release", "undo") and e.dst_folder and e.dst_uidvalidity and e.dst_uid
+    }

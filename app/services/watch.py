@@ -52,7 +52,7 @@ class Watch:
             self.on_result(as_result(message))
         if self.settings["actions.review_first"]:
             return
-        planned = plan(messages, self.settings, account)
+        planned = plan(messages, self.settings, account, state=self.state)
         if planned:
             password = self._password(account)
             with self._lock:  # the journal shares the state file's one connection
