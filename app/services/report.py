@@ -87,7 +87,7 @@ def summary(results: Iterable[Result]) -> str:
     parts = [f"{counts[level.value]} {level.value}" for level in reversed(Level)]
     line = f"{total} message{'s' if total != 1 else ''}: {', '.join(parts)}"
     if errors:
-        line += f"; {errors} could not be read"
+        line += f"; {errors} could not be scanned (see the errors above)"
     if counts[Level.DANGEROUS.value] or counts[Level.SUSPICIOUS.value]:
         line += "\n" + ADVICE
     return line

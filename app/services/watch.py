@@ -18,6 +18,7 @@ from app.mail.connect import open_imap
 from app.mail.errors import LoginFailed, MailError
 from app.mail.imap_scan import ServerMessage, scan_folder
 from app.mail.imap_watch import watch_folder
+from app.mail.pop3 import scan_pop3
 from app.services.accounts import AccountService
 from app.services.actions import act_on
 from app.services.scan import Result
@@ -41,6 +42,9 @@ class Watch:
     on_result: Callable[[Result], None] = lambda _: None
     on_action: Callable[[str], None] = lambda _: None
     on_error: Callable[[str], None] = lambda _: None
+    #: Called after each complete pass over an account's folder (the first one ends
+    #: the mailbox's first scan: notifications start after it).
+    on_pass: Callable[[Account], None] = lambda _: None
     threads: list[threading.Thread] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -65,6 +69,7 @@ class Watch:
         with self._lock:  # one state writer at a time
             messages: list[ServerMessage] = scan_folder(client, account, folder, self.state, rules)
         self._handle(account, messages)
+        self.on_pass(account)
 
     def check_once(self) -> bool:
         """Scan every account's new mail once; True if any account failed."""
@@ -89,12 +94,11 @@ class Watch:
         return failed
 
     def _scan_pop3(self, account: Account) -> None:
-        from app.mail.pop3 import scan_pop3  # noqa: PLC0415 - POP3 only when used
-
         rules = self.settings.rules(me=account.address or None)
         with self._lock:
             results = scan_pop3(account, self._password(account), self.state, rules)
         self._handle(account, results)  # POP3 mail is acted on as IMAP mail is
+        self.on_pass(account)
 
     def start(self, stop: threading.Event) -> None:
         """Start a thread per IMAP folder and per POP3 account."""

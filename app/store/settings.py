@@ -104,8 +104,23 @@ SCHEMA: tuple[Setting, ...] = (
         "Your own address, for 'same domain' trust; empty: each account's address, "
         "or the message's recipient.",
     ),
-    Setting("actions.dangerous", str, "quarantine", "What to do with dangerous mail.", ACTIONS),
-    Setting("actions.suspicious", str, "mark", "What to do with suspicious mail.", ACTIONS),
+    Setting(
+        "actions.dangerous",
+        str,
+        "quarantine",
+        "What to do with dangerous mail: quarantine (move it to the quarantine folder), "
+        "delete (MailSentry keeps a local copy), mark (leave it in place, flagged in "
+        "MailSentry's list) or leave.",
+        ACTIONS,
+    ),
+    Setting(
+        "actions.suspicious",
+        str,
+        "mark",
+        "What to do with suspicious mail: quarantine, delete (a local copy is kept), "
+        "mark (leave it in place, flagged in MailSentry's list) or leave.",
+        ACTIONS,
+    ),
     Setting("actions.clean", str, "leave", "What to do with clean mail.", ("leave",)),
     Setting("actions.review_first", bool, False, "Ask before acting instead of acting at once."),
     Setting(

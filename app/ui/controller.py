@@ -25,7 +25,7 @@ from app.resources import resource
 from app.services.accounts import AccountService
 from app.services.actions import act_pop3, describe, new_batch, recovered_lines
 from app.services.records import message_record
-from app.services.scan import Result, scan_paths
+from app.services.scan import scan_paths
 from app.services.watch import Watch
 from app.store.accounts import Account
 from app.store.localcopy import LocalCopies
@@ -43,6 +43,7 @@ class Controller(QObject):
     message_judged = Signal(object)  # Result, from a watch (for the tray)
     scan_started = Signal(str)  # account id
     scan_finished = Signal(str)  # account id
+    pass_finished = Signal(str)  # account id: a watch went over its mailbox once more
     action_finished = Signal(list)  # lines, one per message
     error_raised = Signal(str)
 
@@ -64,6 +65,7 @@ class Controller(QObject):
         self._stop = threading.Event()
         self.paused = False
         self.first_scan_done: set[str] = set()
+        self.pass_finished.connect(self._passed)
 
     # -- what there is -------------------------------------------------------------
     def account_list(self) -> list[Account]:
@@ -128,14 +130,16 @@ class Controller(QObject):
             self.state,
             self.settings.current,
             self.copies,
-            on_result=self._judged_in_background,
+            on_pass=lambda account: self.pass_finished.emit(account.id),
+            on_result=self.message_judged.emit,
             on_action=lambda line: self.action_finished.emit([line]),
             on_error=self.error_raised.emit,
         )
         watch.start(self._stop)
 
-    def _judged_in_background(self, result: Result) -> None:
-        self.message_judged.emit(result)
+    def _passed(self, account_id: str) -> None:
+        """After a mailbox's first pass, its new mail may be announced."""
+        self.first_scan_done.add(account_id)
         self.records_changed.emit()
 
     def stop_watching(self) -> None:

@@ -1103,9 +1103,9 @@ not known to be: treat its attachments with care.</source>
         <translation>「同じドメイン」の信頼に使う自分のアドレス。空欄の場合は、各アカウントのアドレス、またはメッセージの宛先を使います。</translation>
     </message>
     <message>
-        <source>What to do with dangerous mail.</source>
+        <source>What to do with dangerous mail: quarantine (move it to the quarantine folder), delete (MailSentry keeps a local copy), mark (leave it in place, flagged in MailSentry&apos;s list) or leave.</source>
         <extracomment>description: actions.dangerous</extracomment>
-        <translation>危険なメールの処理</translation>
+        <translation>危険なメールの処理: 隔離（隔離フォルダーへ移動）、削除（MailSentry が手元にコピーを保存）、印を付ける（その場に残し、MailSentry の一覧で印を付ける）、何もしない、から選びます。</translation>
     </message>
     <message>
         <source>quarantine</source>
@@ -1128,9 +1128,9 @@ not known to be: treat its attachments with care.</source>
         <translation>何もしない</translation>
     </message>
     <message>
-        <source>What to do with suspicious mail.</source>
+        <source>What to do with suspicious mail: quarantine, delete (a local copy is kept), mark (leave it in place, flagged in MailSentry&apos;s list) or leave.</source>
         <extracomment>description: actions.suspicious</extracomment>
-        <translation>不審なメールの処理</translation>
+        <translation>不審なメールの処理: 隔離、削除（手元にコピーを保存）、印を付ける（その場に残し、MailSentry の一覧で印を付ける）、何もしない、から選びます。</translation>
     </message>
     <message>
         <source>What to do with clean mail.</source>
