@@ -49,10 +49,10 @@ def main() -> int:
 def shoot(out: Path) -> int:
     """In the child: build the app, wait for the demo mailbox, grab the windows."""
     sys.path.insert(0, str(ROOT))
-    from app.ui.account_dialog import AccountDialog
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from app.ui.account_dialog import AccountDialog
     from app.ui.app import build, install_translator
     from app.ui.message_model import RECORD_ROLE
 
