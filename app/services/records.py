@@ -3,6 +3,7 @@ explain it (header lines, attachment details) without the message itself."""
 
 from __future__ import annotations
 
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from app.core import magic, names
@@ -53,7 +54,16 @@ def message_record(
         findings=tuple(finding_dict(f) for f in verdict.findings),
         reasons=verdict.reasons,
         details=details,
+        timestamp=date_timestamp(date),
     )
+
+
+def date_timestamp(date: str) -> float:
+    """A Date header as POSIX time; 0 when it cannot be read."""
+    try:
+        return parsedate_to_datetime(date).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return 0.0
 
 
 def message_details(facts: MessageFacts) -> dict[str, Any]:

@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS messages (
     source TEXT NOT NULL, message_id TEXT, sender TEXT, subject TEXT, date TEXT,
     size INTEGER, attachments TEXT, verdict TEXT NOT NULL, score REAL,
     findings TEXT, reasons TEXT, judged_at REAL, action TEXT NOT NULL DEFAULT '',
-    details TEXT,
+    details TEXT, timestamp REAL,
     UNIQUE (account, folder, uidvalidity, uid, uidl));
 CREATE TABLE IF NOT EXISTS journal (
     id INTEGER PRIMARY KEY, batch TEXT NOT NULL, account TEXT NOT NULL, kind TEXT NOT NULL,
@@ -66,6 +66,8 @@ class MessageRecord:
     findings: tuple[dict[str, Any], ...] = ()
     reasons: tuple[str, ...] = ()
     action: str = ""
+    #: The Date header as a POSIX time (0 when unreadable): sorting needs no parsing.
+    timestamp: float = 0.0
     #: What the risk panel shows without the message: header lines, attachments.
     details: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -107,8 +109,9 @@ class State:
     def _migrate(self) -> None:
         """Columns added after a state file was first written."""
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(messages)")}
-        if "details" not in columns:
-            self.db.execute("ALTER TABLE messages ADD COLUMN details TEXT")
+        for column, kind in (("details", "TEXT"), ("timestamp", "REAL")):
+            if column not in columns:
+                self.db.execute(f"ALTER TABLE messages ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         self.db.close()
@@ -259,7 +262,8 @@ def _insert_message(db: sqlite3.Connection, record: MessageRecord) -> None:
     db.execute(
         "INSERT OR REPLACE INTO messages (account, folder, uidvalidity, uid, uidl, source, "
         "message_id, sender, subject, date, size, attachments, verdict, score, findings, "
-        "reasons, judged_at, action, details) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "reasons, judged_at, action, details, timestamp) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             record.account,
             record.folder,
@@ -280,6 +284,7 @@ def _insert_message(db: sqlite3.Connection, record: MessageRecord) -> None:
             time.time(),
             record.action,
             json.dumps(record.details, ensure_ascii=False),
+            record.timestamp,
         ),
     )
 
@@ -304,4 +309,5 @@ def _message_from_row(row: dict[str, Any]) -> MessageRecord:
         reasons=tuple(json.loads(row["reasons"] or "[]")),
         action=row["action"],
         details=json.loads(row["details"] or "{}"),
+        timestamp=row["timestamp"] or 0.0,
     )

@@ -10,6 +10,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from app.resources import resource
+from app.services import autostart
 from app.services.accounts import AccountService
 from app.store import paths
 from app.store.accounts import AccountStore
@@ -62,6 +63,10 @@ def build(app: QApplication) -> tuple[Controller, MainWindow, Tray]:
     def edit_settings() -> None:
         if SettingsDialog(settings, window).exec():
             controller.start_watching()  # the watches read the settings when they start
+            try:
+                autostart.set_enabled(bool(settings.current["ui.start_at_login"]))
+            except OSError as error:
+                window.show_banner(window.tr("Start at login could not be set: {0}").format(error))
 
     window.settings_requested.connect(edit_settings)
     if problem is not None:

@@ -3,6 +3,7 @@ proxy. Only visible rows are asked for their data, so 100,000 rows load at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -20,18 +21,10 @@ from app.store.state import MessageRecord
 from app.ui.icons import icon
 
 Index = QModelIndex | QPersistentModelIndex
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
 
 _RANK = {"dangerous": 2, "suspicious": 1, "clean": 0}
 _TINT = {"dangerous": QColor(198, 40, 40, 40), "suspicious": QColor(239, 143, 0, 40)}
-
-
-def _timestamp(date: str) -> float:
-    try:
-        return parsedate_to_datetime(date).timestamp()
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return 0.0
 
 
 def _short_date(date: str) -> str:
@@ -81,6 +74,9 @@ class MessageModel(QAbstractTableModel):
     def records(self) -> list[MessageRecord]:
         return self._rows
 
+    def record_at(self, row: int) -> MessageRecord:
+        return self._rows[row]
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else len(self._rows)
 
@@ -106,12 +102,6 @@ class MessageModel(QAbstractTableModel):
             return record
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(record, column)
-        if role == SORT_ROLE:
-            if column == "verdict":
-                return _RANK.get(record.verdict, 0) * 10_000 + record.score
-            if column == "date":
-                return _timestamp(record.date)
-            return self._display(record, column).lower()
         if role == Qt.ItemDataRole.DecorationRole and column == "verdict":
             return icon(record.verdict)
         if role == Qt.ItemDataRole.BackgroundRole and record.verdict in _TINT:
@@ -119,6 +109,23 @@ class MessageModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == "subject":
             return record.subject
         return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the records themselves, by real values (verdict rank, date): one Python
+        sort with a key, not a comparison per pair through the proxy."""
+        name = self.COLUMNS[column] if 0 <= column < len(self.COLUMNS) else ""
+        if not name:
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._rows.sort(key=self._sort_key(name), reverse=order == Qt.SortOrder.DescendingOrder)
+        self.layoutChanged.emit()
+
+    def _sort_key(self, column: str) -> Callable[[MessageRecord], Any]:
+        if column == "verdict":
+            return lambda r: (_RANK.get(r.verdict, 0), r.score)
+        if column == "date":
+            return lambda r: r.timestamp
+        return lambda r: self._display(r, column).lower()
 
     def _display(self, record: MessageRecord, column: str) -> str:
         if column == "verdict":
@@ -135,12 +142,11 @@ class MessageModel(QAbstractTableModel):
 
 
 class MessageFilter(QSortFilterProxyModel):
-    """Sorts by real values (verdict rank, date) and filters by verdict, account,
-    folder and text."""
+    """Filters by verdict, account, folder and text; sorting is the source model's
+    (it keeps the source's order), which is far faster for 100,000 rows."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.verdicts: set[str] = {"dangerous", "suspicious", "clean"}
         self.account: str | None = None
@@ -167,10 +173,17 @@ class MessageFilter(QSortFilterProxyModel):
             self.text = text.lower()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)
+
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        # Called once per row on every change: read the record straight from the list
+        # instead of through QModelIndex and data() (100,000 rows in a fraction of that).
         model = self.sourceModel()
-        record = model.data(model.index(source_row, 0, source_parent), RECORD_ROLE)
-        if not isinstance(record, MessageRecord) or record.verdict not in self.verdicts:
+        if not isinstance(model, MessageModel):
+            return True
+        record = model.record_at(source_row)
+        if record.verdict not in self.verdicts:
             return False
         if self.account is not None and record.account != self.account:
             return False

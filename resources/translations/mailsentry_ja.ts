@@ -1446,4 +1446,11 @@ not known to be: treat its attachments with care.</source>
         <translation>W32.Hybris と同じ形のメール（添付ファイルはすでに取り除かれています）</translation>
     </message>
 </context>
+<context>
+    <name>window</name>
+    <message>
+        <source>Start at login could not be set: {0}</source>
+        <translation>ログイン時の自動起動を設定できませんでした: {0}</translation>
+    </message>
+</context>
 </TS>
