@@ -65,6 +65,8 @@ class Controller(QObject):
         self._stop = threading.Event()
         self.paused = False
         self.first_scan_done: set[str] = set()
+        #: Messages with an action under way: their rows say so.
+        self.working: set[str] = set()
         self.pass_finished.connect(self._passed)
 
     # -- what there is -------------------------------------------------------------
@@ -178,7 +180,15 @@ class Controller(QObject):
                 self._act_on_demo(kind, chosen)
                 continue
             account = self.accounts.store.get(account_id)
-            self.run(account_id, partial(self._act_job, kind, account, chosen), self._acted)
+            sources = {r.source for r in chosen}
+            self.working |= sources
+            self.run(
+                account_id,
+                partial(self._act_job, kind, account, chosen),
+                partial(self._acted, sources),
+                partial(self._act_failed, sources),
+            )
+        self.records_changed.emit()  # the rows show that they are being worked on
 
     def _act_job(self, kind: str, account: Account, chosen: list[MessageRecord]) -> list[str]:
         password = self.accounts.password(account)
@@ -209,17 +219,37 @@ class Controller(QObject):
             elif kind == "delete":
                 outcomes = imap_delete(client, self.state, self.copies, account, targets, batch)
             else:
+                undone = self.state.last_batch(account.id)
                 outcomes = imap_undo(client, self.state, account, batch)
+                self._note_undone(account, undone)
             for record, outcome in zip(chosen, outcomes, strict=False):
-                if outcome.ok:
-                    self.state.set_action(record, kind)
+                self.state.set_action(record, kind if outcome.ok else "failed")
             lines.extend(describe(account, o) for o in outcomes)
             return lines
         finally:
             client.logout()
 
-    def _acted(self, lines: list[str]) -> None:
+    def _note_undone(self, account: Account, batch: str | None) -> None:
+        """Messages an undo put back are listed as released again."""
+        if batch is None:
+            return
+        back = {
+            (e.src_folder, e.src_uidvalidity, e.src_uid)
+            for e in self.state.journal(batch=batch, account=account.id)
+            if e.state == "undone"
+        }
+        for record in self.state.messages(account.id):
+            if (record.folder, record.uidvalidity, record.uid) in back:
+                self.state.set_action(record, "release")
+
+    def _acted(self, sources: set[str], lines: list[str]) -> None:
+        self.working -= sources
         self.action_finished.emit(lines)
+        self.records_changed.emit()
+
+    def _act_failed(self, sources: set[str], error: BaseException) -> None:
+        self.working -= sources
+        self._report(error)
         self.records_changed.emit()
 
     def _act_on_demo(self, kind: str, chosen: list[MessageRecord]) -> None:
@@ -234,7 +264,11 @@ class Controller(QObject):
     def undo(self) -> None:
         for account in self.account_list():
             if self.state.last_batch(account.id):
-                self.run(account.id, partial(self._act_job, "undo", account, []), self._acted)
+                self.run(
+                    account.id,
+                    partial(self._act_job, "undo", account, []),
+                    partial(self._acted, set()),
+                )
 
     def trust_sender(self, record: MessageRecord) -> None:
         """Add the sender to the trusted list (programs stay blocked: see verdict)."""

@@ -3,7 +3,7 @@ the risk panel on the right; a welcome page until there is something to show."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -300,12 +300,26 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         records = self.controller.records()
+        chosen = {r.source for r in self.selected_records()}
+        self.model.working = self.controller.working
         self.model.set_records(records, self.controller.labels())
+        self._reselect(chosen)
         has_accounts = bool(self.controller.account_list())
         if records or has_accounts or self.controller.demo:
             self.pages.setCurrentIndex(1)
         self._fill_tree(records)
         self._selected()
+
+    def _reselect(self, sources: set[str]) -> None:
+        """A refresh (new mail, an action done) keeps the user's selection."""
+        if not sources:
+            return
+        selection = self.table.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data(RECORD_ROLE).source in sources:
+                selection.select(index, flags)
 
     def _fill_tree(self, records: list[MessageRecord]) -> None:
         current = self.tree.currentItem()

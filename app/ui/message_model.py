@@ -62,8 +62,12 @@ class MessageModel(QAbstractTableModel):
             "quarantine": self.tr("Quarantined"),
             "delete": self.tr("Deleted"),
             "release": self.tr("Released"),
+            "failed": self.tr("Not changed"),
             "": "",
         }
+        self._working_word = self.tr("Working…")
+        #: Sources of messages with an action under way (the controller's set).
+        self.working: set[str] = set()
 
     def set_records(self, records: list[MessageRecord], labels: dict[str, str]) -> None:
         self.beginResetModel()
@@ -133,6 +137,8 @@ class MessageModel(QAbstractTableModel):
         if column == "attachments":
             return ", ".join(record.attachments)
         if column == "action":
+            if record.source in self.working:
+                return self._working_word
             return self._actions.get(record.action, record.action)
         if column == "account":
             return self._labels.get(record.account, record.account)

@@ -894,6 +894,14 @@ not known to be: treat its attachments with care.</source>
         <source>Released</source>
         <translation>隔離解除済み</translation>
     </message>
+    <message>
+        <source>Not changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation type="unfinished">処理しています…</translation>
+    </message>
 </context>
 <context>
     <name>Providers</name>

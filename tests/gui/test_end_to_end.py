@@ -60,9 +60,17 @@ def test_add_scan_explain_quarantine_undo(qtbot, controller, dovecot, mail_user,
     assert "The envelope sender is empty" in text
 
     before = on_server(dovecot, mail_user, "INBOX")
+    action_column = window.model.COLUMNS.index("action")
+
+    def action_shown():
+        return window.proxy.index(row, action_column).data()
+
     with qtbot.waitSignal(controller.action_finished, timeout=TIMEOUT_MS) as done:
         window.act_quarantine.trigger()
+        assert action_shown() == "Working…"  # the row shows the action under way
     assert any("moved" in line for line in done.args[0]), done.args
+    qtbot.waitUntil(lambda: action_shown() == "Quarantined", timeout=TIMEOUT_MS)
+    assert window.selected_records()[0].source == record.source  # selection kept
     quarantined = on_server(dovecot, mail_user, "Quarantine")
     assert quarantined == [f"Message-ID: {record.message_id}"]
     assert len(on_server(dovecot, mail_user, "INBOX")) == len(before) - 1
@@ -72,3 +80,4 @@ def test_add_scan_explain_quarantine_undo(qtbot, controller, dovecot, mail_user,
     assert any("moved" in line for line in undone.args[0]), undone.args
     assert on_server(dovecot, mail_user, "Quarantine") == []
     assert on_server(dovecot, mail_user, "INBOX") == before
+    qtbot.waitUntil(lambda: action_shown() == "Released", timeout=TIMEOUT_MS)
