@@ -896,11 +896,11 @@ not known to be: treat its attachments with care.</source>
     </message>
     <message>
         <source>Not changed</source>
-        <translation type="unfinished"></translation>
+        <translation>変更されていません</translation>
     </message>
     <message>
         <source>Working…</source>
-        <translation type="unfinished">処理しています…</translation>
+        <translation>処理中…</translation>
     </message>
 </context>
 <context>
