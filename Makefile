@@ -47,3 +47,13 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+
+# Installable build (installer/README.md): dist/mailsentry/ from PyInstaller, then
+# dist/mailsentry_<version>_<arch>.deb, then a smoke check of both (CLI, GUI offscreen,
+# the .deb's layout).
+.PHONY: package
+package: system-deps $(STAMP) translations
+	test -x $(BIN)/pyinstaller || $(BIN)/pip install --quiet 'pyinstaller>=6.10'
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN installer/mailsentry.spec
+	bash installer/build-deb.sh
+	bash installer/smoke-test.sh

@@ -3,8 +3,8 @@
     .venv/bin/python scripts/screenshots.py [OUTPUT_DIR]
 
 Starts its own Xvfb, runs the app on Qt's xcb platform with a throw-away
-MAILSENTRY_HOME, opens the demo mailbox, and saves: the main window with a dangerous
-message selected, the add-account dialog, and the main window in Japanese.
+MAILSENTRY_HOME, and saves: the welcome page, the main window with a dangerous message
+of the demo mailbox selected, the add-account dialog, and the main window in Japanese.
 """
 
 from __future__ import annotations
@@ -62,6 +62,8 @@ def shoot(out: Path) -> int:
     controller, window, _tray = build(app)
     window.resize(1360, 820)
     window.show()
+    if lang == "en":
+        window.grab().save(str(out / "welcome.png"))
     window.open_demo()
 
     def select_and_grab() -> None:

@@ -19,6 +19,9 @@ _RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 
 def command() -> list[str]:
     """How to start the desktop app as it is installed now."""
+    if getattr(sys, "frozen", False):  # a packaged build: the windowed program beside us
+        exe = Path(sys.executable)
+        return [str(exe.with_name(f"mailsentry-gui{exe.suffix}"))]
     return [sys.executable, "-m", "app", "gui"]
 
 
@@ -47,7 +50,7 @@ def set_enabled(enabled: bool) -> None:
     else:
         text = (
             "[Desktop Entry]\nType=Application\nName=MailSentry\n"
-            f"Exec={shlex.join(command())}\nIcon=mailsentry\n"
+            f"Exec={shlex.join(command())}\nIcon=org.mailsentry.MailSentry\n"
             "Comment=Finds dangerous mail before your mail program downloads it\n"
             "X-GNOME-Autostart-enabled=true\n"
         )

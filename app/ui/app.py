@@ -77,6 +77,7 @@ def build(app: QApplication) -> tuple[Controller, MainWindow, Tray]:
 def run(argv: Sequence[str] | None = None) -> int:
     app = QApplication(list(argv or sys.argv))
     app.setApplicationName("MailSentry")
+    app.setDesktopFileName("org.mailsentry.MailSentry")  # matches the installed .desktop
     app.setWindowIcon(icon("mailsentry"))
     probe = SettingsStore(paths.settings_path())
     probe.reload()

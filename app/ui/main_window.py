@@ -70,7 +70,13 @@ class MainWindow(QMainWindow):
     # -- pages -----------------------------------------------------------------------
     def _welcome_page(self) -> QWidget:
         page = QWidget(self)
-        layout = QVBoxLayout(page)
+        outer = QHBoxLayout(page)
+        column = QWidget(page)
+        column.setMaximumWidth(560)  # a readable line length; wrapped text gets its height
+        outer.addStretch(1)
+        outer.addWidget(column, 3)
+        outer.addStretch(1)
+        layout = QVBoxLayout(column)
         layout.addStretch(1)
         title = QLabel(f"<h1>{self.tr('Welcome to MailSentry')}</h1>", page)
         text = QLabel(
@@ -88,8 +94,10 @@ class MainWindow(QMainWindow):
         demo = QPushButton(self.tr("Open the demo mailbox"), page)
         demo.setAccessibleName(self.tr("Open the demo mailbox"))
         demo.clicked.connect(self.open_demo)
-        for widget in (title, text, add, demo):
-            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(text)
+        for button in (add, demo):
+            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
         return page
 

@@ -44,6 +44,7 @@ class MessageModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[MessageRecord] = []
         self._labels: dict[str, str] = {}
+        self._order: tuple[str, bool] | None = None  # column name, descending
         self._headers = (
             self.tr("Verdict"),
             self.tr("Date"),
@@ -70,9 +71,13 @@ class MessageModel(QAbstractTableModel):
         self.working: set[str] = set()
 
     def set_records(self, records: list[MessageRecord], labels: dict[str, str]) -> None:
+        """Show ``records``, in the order the user last sorted by."""
         self.beginResetModel()
-        self._rows = records
+        self._rows = list(records)
         self._labels = labels
+        if self._order is not None:
+            column, descending = self._order
+            self._rows.sort(key=self._sort_key(column), reverse=descending)
         self.endResetModel()
 
     def records(self) -> list[MessageRecord]:
@@ -120,8 +125,9 @@ class MessageModel(QAbstractTableModel):
         name = self.COLUMNS[column] if 0 <= column < len(self.COLUMNS) else ""
         if not name:
             return
+        self._order = (name, order == Qt.SortOrder.DescendingOrder)
         self.layoutAboutToBeChanged.emit()
-        self._rows.sort(key=self._sort_key(name), reverse=order == Qt.SortOrder.DescendingOrder)
+        self._rows.sort(key=self._sort_key(name), reverse=self._order[1])
         self.layoutChanged.emit()
 
     def _sort_key(self, column: str) -> Callable[[MessageRecord], Any]:

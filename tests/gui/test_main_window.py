@@ -115,3 +115,13 @@ def test_a_large_table_paints_only_visible_rows(qtbot):
     qtbot.waitExposed(view)
     qtbot.wait(50)
     assert 0 < len(model.rows_asked) < 200
+
+
+def test_new_records_keep_the_chosen_order(qtbot, controller):
+    window = MainWindow(controller)
+    qtbot.addWidget(window)
+    window.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    open_demo(qtbot, window)  # the records arrive after the sort was chosen
+    stamps = [window.proxy.index(r, 0).data(RECORD_ROLE).timestamp
+              for r in range(window.proxy.rowCount())]
+    assert stamps == sorted(stamps, reverse=True) and stamps[-1] > 0
