@@ -32,7 +32,7 @@ run: system-deps $(STAMP) translations
 	$(BIN)/mailsentry gui
 
 lint: $(STAMP)
-	$(BIN)/ruff check app tests benchmarks scripts
+	$(BIN)/ruff check app tests benchmarks scripts installer
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
