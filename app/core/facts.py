@@ -262,10 +262,6 @@ class MessageFacts:
             for p in self.parts
         )
 
-    @cached_property
-    def root_type(self) -> str:
-        return self.parts[0].content_type if self.parts else "text/plain"
-
 
 _WORD_SPLIT = re.compile(r"\s+")
 

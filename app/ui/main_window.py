@@ -30,8 +30,6 @@ from app.ui.icons import icon
 from app.ui.message_model import RECORD_ROLE, MessageFilter, MessageModel
 from app.ui.risk_panel import RiskPanel
 
-ALL = "__all__"
-
 
 class MainWindow(QMainWindow):
     """What most users see. Closing it keeps MailSentry running in the tray."""
