@@ -57,6 +57,8 @@ _FIELD = re.compile(rb"^([\x21-\x39\x3b-\x7e]+)[ \t]*:")
 def normalize_newlines(raw: bytes) -> bytes:
     """Every line end (LF, CR or CRLF) to CRLF, as the message travels on the wire
     and as IMAP serves it; Python's parser also ends a line at a bare CR."""
+    if b"\r" not in raw:  # files with Unix line ends: one pass
+        return raw.replace(b"\n", b"\r\n")
     if raw.count(b"\r") == raw.count(b"\n") == raw.count(b"\r\n"):
         return raw
     return raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n").replace(b"\n", b"\r\n")
