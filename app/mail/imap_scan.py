@@ -53,7 +53,7 @@ def imap_url(
 ) -> str:
     """An RFC 5092 IMAP URL: ``imap://USER@HOST:PORT/INBOX;UIDVALIDITY=V/;UID=N``."""
     scheme = "imaps" if account.security == "tls" else "imap"
-    url = f"{scheme}://{quote(account.username, safe='')}@{account.host}:{account.port}/"
+    url = f"{scheme}://{account.url_authority}/"
     url += quote(folder, safe="/")
     if uidvalidity is not None:
         url += f";UIDVALIDITY={uidvalidity}"

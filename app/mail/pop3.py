@@ -89,8 +89,7 @@ class Pop3Action:
 def pop3_url(account: Account, uidl: str) -> str:
     """``pop3://USER@HOST:PORT/;UIDL=X`` (``pop3s://`` over implicit TLS), RFC 2384 style."""
     scheme = "pop3s" if account.security == "tls" else "pop3"
-    user = quote(account.username, safe="")
-    return f"{scheme}://{user}@{account.host}:{account.port}/;UIDL={quote(uidl, safe='')}"
+    return f"{scheme}://{account.url_authority}/;UIDL={quote(uidl, safe='')}"
 
 
 # -- scanning ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import secrets
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import quote
 
 Protocol = Literal["imap", "pop3"]
 Security = Literal["tls", "starttls", "plain"]
@@ -50,6 +51,12 @@ class Account:
     pinned_sha256: str = ""
     cafile: str = ""
     actions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def url_authority(self) -> str:
+        """``USER@HOST:PORT`` for mail URLs, an IPv6 address in brackets (RFC 3986)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{quote(self.username, safe='')}@{host}:{self.port}"
 
     @property
     def label(self) -> str:
