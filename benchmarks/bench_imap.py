@@ -77,7 +77,7 @@ from app.store.state import State
 
 # The test servers live in tests/, which is not installed: import them from the checkout.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench_scan import Generator
+from bench_scan import Generator, categories
 
 from tests.servers.dovecot import MailUser, PrivateDovecot
 from tests.servers.proxy import FaultProxy
@@ -149,16 +149,6 @@ class MailGenerator(Generator):
         return self.message(kind).replace(b"\n", b"\r\n")
 
 
-def categories(count: int, rng: random.Random) -> list[str]:
-    """Exactly the mix's shares (rounded), in a seeded random order."""
-    out: list[str] = []
-    for name, weight in MIX:
-        out += [name] * round(count * weight / 100)
-    out = (out + ["plain"] * count)[:count]
-    rng.shuffle(out)
-    return out
-
-
 @dataclass
 class Filled:
     """What was put on the server: the kind and the raw-bytes verdict of every UID."""
@@ -179,7 +169,7 @@ def fill(
     the server's verdicts can be checked against the file scanner's."""
     started = time.perf_counter()
     gen = MailGenerator()
-    kinds = categories(max(count, pop3), random.Random(SEED))
+    kinds = categories(max(count, pop3), random.Random(SEED), MIX)
     rules = Rules()
     out = Filled()
     for start in range(0, len(kinds), FILL_CHUNK):

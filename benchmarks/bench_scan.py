@@ -301,10 +301,10 @@ class Generator:
         return builders[category]()
 
 
-def categories(count: int, rng: random.Random) -> list[str]:
+def categories(count: int, rng: random.Random, mix: tuple[tuple[str, int], ...] = MIX) -> list[str]:
     """Exactly the mix's shares (rounded), in a seeded random order."""
     out: list[str] = []
-    for name, weight in MIX:
+    for name, weight in mix:
         out += [name] * round(count * weight / 100)
     out = (out + ["plain"] * count)[:count]
     rng.shuffle(out)

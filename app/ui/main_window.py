@@ -224,14 +224,16 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu(self.tr("&Mail"))
         for made in (self.act_add, self.act_check, self.act_undo, self.act_settings):
             menu.addAction(made)
-        message_menu = self.menuBar().addMenu(self.tr("M&essage"))
-        for made in (
+        #: What can be done to selected messages: the Message menu and the context menu.
+        self.message_actions = (
             self.act_quarantine,
             self.act_release,
             self.act_delete,
             self.act_trust,
             self.act_rescan,
-        ):
+        )
+        message_menu = self.menuBar().addMenu(self.tr("M&essage"))
+        for made in self.message_actions:
             message_menu.addAction(made)
         self._selected()
 
@@ -288,14 +290,7 @@ class MainWindow(QMainWindow):
 
     def _context_menu(self, point: QPoint) -> None:
         menu = QMenu(self)
-        for made in (
-            self.act_quarantine,
-            self.act_release,
-            self.act_delete,
-            self.act_trust,
-            self.act_rescan,
-            self.act_undo,
-        ):
+        for made in (*self.message_actions, self.act_undo):
             menu.addAction(made)
         menu.exec(self.table.viewport().mapToGlobal(point))
 
