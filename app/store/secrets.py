@@ -64,13 +64,15 @@ class SecretStore:
     def get(self, account_id: str) -> str | None:
         try:
             return self.backend.get_password(SERVICE, account_id)
-        except keyring.errors.KeyringError as error:
+        # Backends let their own errors through (a D-Bus error when the Secret Service
+        # went away, say): every one of them means "no usable keyring" to the caller.
+        except Exception as error:  # noqa: BLE001
             raise NoKeyring(f"The keyring could not be read: {error}. {_how_to_fix()}") from None
 
     def set(self, account_id: str, password: str) -> None:
         try:
             self.backend.set_password(SERVICE, account_id, password)
-        except keyring.errors.KeyringError as error:
+        except Exception as error:  # noqa: BLE001 - as in get()
             raise NoKeyring(
                 f"The password could not be saved in the keyring: {error}. {_how_to_fix()}"
             ) from None

@@ -12,7 +12,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from app.mail.connect import open_imap
 from app.mail.errors import MailError
@@ -63,6 +63,7 @@ class Controller(QObject):
         self.demo: list[MessageRecord] = []
         self._workers: dict[str, SerialWorker] = {}
         self._stop = threading.Event()
+        self._closed = threading.Event()
         self.paused = False
         self.first_scan_done: set[str] = set()
         #: Messages with an action under way: their rows say so.
@@ -126,18 +127,32 @@ class Controller(QObject):
         if not accounts or self.paused:
             return
         self._stop = threading.Event()
-        watch = Watch(
+        watch = self._watch(accounts)
+        watch.on_pass = lambda account: self._emit(self.pass_finished, account.id)
+        watch.start(self._stop)
+
+    def _watch(self, accounts: list[Account]) -> Watch:
+        """A watch over ``accounts`` whose reports reach the GUI thread as signals."""
+        return Watch(
             accounts,
             self.accounts,
             self.state,
             self.settings.current,
             self.copies,
-            on_pass=lambda account: self.pass_finished.emit(account.id),
-            on_result=self.message_judged.emit,
-            on_action=lambda line: self.action_finished.emit([line]),
-            on_error=self.error_raised.emit,
+            on_result=lambda result: self._emit(self.message_judged, result),
+            on_action=lambda line: self._emit(self.action_finished, [line]),
+            on_error=lambda text: self._emit(self.error_raised, text),
         )
-        watch.start(self._stop)
+
+    def _emit(self, signal: SignalInstance, *args: object) -> None:
+        """Emit from a background thread, unless the app is shutting down: a watch
+        thread may still be finishing a network call when the windows are gone."""
+        if self._closed.is_set():
+            return
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the Qt object was deleted meanwhile
+            self._closed.set()
 
     def _passed(self, account_id: str) -> None:
         """After a mailbox's first pass, its new mail may be announced."""
@@ -150,16 +165,7 @@ class Controller(QObject):
     def check_now(self) -> None:
         """Check every account once, each on its own worker."""
         for account in self.account_list():
-            watch = Watch(
-                [account],
-                self.accounts,
-                self.state,
-                self.settings.current,
-                self.copies,
-                on_result=self.message_judged.emit,
-                on_action=lambda line: self.action_finished.emit([line]),
-                on_error=self.error_raised.emit,
-            )
+            watch = self._watch([account])
             self.scan_started.emit(account.id)
 
             def finished(_: object, account_id: str = account.id) -> None:
@@ -280,6 +286,7 @@ class Controller(QObject):
         self.action_finished.emit([self.tr("Trusted {0}").format(sender)])
 
     def shutdown(self) -> None:
+        self._closed.set()
         self.stop_watching()
         for worker in self._workers.values():
             worker.shutdown()
