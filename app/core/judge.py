@@ -32,13 +32,16 @@ def judge_bytes(raw: bytes, rules: Rules) -> tuple[Verdict, list[MessageFacts]]:
         all_facts = readings(raw)
         return judge_readings(all_facts, rules), all_facts
     except Exception as error:  # noqa: BLE001 - a hostile message must not stop a scan
-        finding = BY_ID["UNREADABLE"].finding(
-            Hit((f"the message could not be read: {type(error).__name__}",))
-        )
-        verdict = Verdict(
-            Level.SUSPICIOUS,
-            float(finding.severity),
-            (finding,),
-            (ALWAYS_SUSPICIOUS["UNREADABLE"],),
-        )
-        return verdict, []
+        return unreadable(type(error).__name__), []
+
+
+def unreadable(reason: str) -> Verdict:
+    """The verdict on a message that could not be read at all (by the parser, or from
+    the server): suspicious, never clean, with the reason as its evidence."""
+    finding = BY_ID["UNREADABLE"].finding(Hit((f"the message could not be read: {reason}",)))
+    return Verdict(
+        Level.SUSPICIOUS,
+        float(finding.severity),
+        (finding,),
+        (ALWAYS_SUSPICIOUS["UNREADABLE"],),
+    )

@@ -20,6 +20,7 @@ POP3 has no folders, flags or read-only mode, which shapes everything here:
 from __future__ import annotations
 
 import poplib
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -29,12 +30,13 @@ from urllib.parse import quote
 
 from app.core.facts import MessageFacts
 from app.core.findings import Level
-from app.core.judge import judge_bytes
+from app.core.judge import judge_bytes, unreadable
 from app.core.mime import normalize_newlines, read_header_block
 from app.core.rules import Rules
 from app.core.verdict import Verdict
 from app.mail.connect import open_pop3
 from app.mail.errors import ConnectionLost, MailError, ServerError
+from app.mail.pop3_wire import Unreadable, long_command
 from app.services.records import message_record
 from app.store.accounts import Account
 from app.store.localcopy import LocalCopies
@@ -50,6 +52,9 @@ PEEK_LINES = 60
 ALL_LINES = 1_000_000_000
 #: The only mailbox POP3 reaches; the folder name of POP3 records in the state file.
 FOLDER = "INBOX"
+#: Bounds on the LIST and UIDL answers (a million messages take about 30 MB).
+LISTING_BYTES = 64 * 1024 * 1024
+LISTING_SECONDS = 300.0
 
 Outcome = Literal["done", "rolled_back", "failed", "skipped"]
 
@@ -86,6 +91,17 @@ class Pop3Action:
     detail: str = ""
 
 
+@dataclass(frozen=True)
+class Pop3Limits:
+    """How much one scan may take. A message past its bounds is judged unreadable
+    (suspicious, never clean); past the session's, the scan stops and the rest waits
+    for the next one."""
+
+    message_bytes: int = 50 * 1024 * 1024
+    message_seconds: float = 120.0
+    session_seconds: float = 3600.0
+
+
 def pop3_url(account: Account, uidl: str) -> str:
     """``pop3://USER@HOST:PORT/;UIDL=X`` (``pop3s://`` over implicit TLS), RFC 2384 style."""
     scheme = "pop3s" if account.security == "tls" else "pop3"
@@ -104,43 +120,128 @@ def scan_pop3(
     on_result: Callable[[Pop3Result], None] = lambda _: None,
     cancelled: Callable[[], bool] = lambda: False,
     everything: bool = False,
+    limits: Pop3Limits = Pop3Limits(),
 ) -> list[Pop3Result]:
     """Judge every message on the server the state file has not seen (``everything``:
     every message, as a one-off report does); change nothing.
 
-    UIDLs the server no longer lists are forgotten. Each verdict is committed before
-    ``on_result`` hears of it; ``cancelled()`` is asked before each message.
+    A message that cannot be read (the server refuses it, it breaks a bound, or the
+    connection fails twice while it is read) is judged unreadable, and the scan goes
+    on with the next one, in a fresh session if needed. UIDLs the server no longer
+    lists are forgotten. Each verdict is committed before ``on_result`` hears of it;
+    ``cancelled()`` is asked before each message. Past ``limits.session_seconds`` the
+    scan stops with an error; the rest is judged next time.
     """
     results: list[Pop3Result] = []
-    with _session(account, password) as server:
-        listing = _listing(server)
-        state.forget_uidls(account.id, keep=set(listing))
-        seen = set() if everything else state.seen_uidls(account.id)
-        for uidl, (number, size) in listing.items():
-            if uidl in seen:
-                continue
-            if cancelled():
-                break
-            result = _judge(server, account, rules, uidl=uidl, number=number, size=size)
-            state.record_batch([result.record])
-            results.append(result)
-            on_result(result)
-        with suppress(OSError, poplib.error_proto):
-            server.quit()  # nothing to commit: a failed QUIT changes nothing either
+    deadline = time.monotonic() + limits.session_seconds
+    try:
+        with _Reader(account, password) as reader:
+            listing = reader.listing
+            state.forget_uidls(account.id, keep=set(listing))
+            seen = set() if everything else state.seen_uidls(account.id)
+            todo = [(uidl, size) for uidl, (_, size) in listing.items() if uidl not in seen]
+            for done, (uidl, size) in enumerate(todo):
+                if cancelled():
+                    break
+                if time.monotonic() > deadline:
+                    raise _too_slow(limits.session_seconds, len(todo) - done)
+                result = _judge_alone(reader, account, rules, limits, uidl=uidl, size=size)
+                if result is None:  # deleted by another program meanwhile
+                    continue
+                state.record_batch([result.record])
+                results.append(result)
+                on_result(result)
+            reader.quit()
+    except (OSError, poplib.error_proto) as error:  # while listing again after a reconnect
+        raise _session_error(account, error, changed="") from None
     return results
 
 
+class _Reader:
+    """The scan's session, opened again (and its listing read again, since message
+    numbers may change) when a message left it unusable."""
+
+    def __init__(self, account: Account, password: str) -> None:
+        self.account, self.password = account, password
+        self._server: poplib.POP3 | None = None
+        self.listing: dict[str, tuple[int, int]] = {}
+        self.server()
+
+    def __enter__(self) -> _Reader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.drop()
+
+    def server(self) -> poplib.POP3:
+        if self._server is None:
+            server = open_pop3(self.account, self.password)
+            try:
+                self.listing = _listing(server)
+            except BaseException:
+                _close(server)
+                raise
+            self._server = server
+        return self._server
+
+    def drop(self) -> None:
+        if self._server is not None:
+            _close(self._server)
+            self._server = None
+
+    def quit(self) -> None:
+        if self._server is not None:
+            with suppress(OSError, poplib.error_proto):
+                self._server.quit()  # nothing to commit: a failed QUIT changes nothing
+            self.drop()
+
+
+def _judge_alone(
+    reader: _Reader, account: Account, rules: Rules, limits: Pop3Limits, *, uidl: str, size: int
+) -> Pop3Result | None:
+    """Judge one message whatever it does to the session: on a broken connection it is
+    tried once more in a fresh session, then judged unreadable. None: it is gone."""
+    failure = ""
+    for _attempt in range(2):
+        server = reader.server()
+        if uidl not in reader.listing:
+            return None
+        number = reader.listing[uidl][0]
+        try:
+            return _judge(server, account, rules, limits, uidl=uidl, number=number, size=size)
+        except Unreadable as error:
+            if not error.usable:
+                reader.drop()
+            return _unreadable(account, uidl, size, error.reason)
+        except (OSError, poplib.error_proto) as error:
+            reader.drop()
+            failure = str(error) or type(error).__name__
+    return _unreadable(
+        account, uidl, size, f"the connection failed twice while reading it ({failure})"
+    )
+
+
 def _judge(
-    server: poplib.POP3, account: Account, rules: Rules, *, uidl: str, number: int, size: int
+    server: poplib.POP3,
+    account: Account,
+    rules: Rules,
+    limits: Pop3Limits,
+    *,
+    uidl: str,
+    number: int,
+    size: int,
 ) -> Pop3Result:
-    raw, read = _top(server, number, PEEK_LINES if size > SMALL_BYTES else ALL_LINES)
+    def top(lines: int) -> tuple[bytes, int]:
+        return _top(server, number, lines, limits.message_bytes, limits.message_seconds)
+
+    raw, read = top(PEEK_LINES if size > SMALL_BYTES else ALL_LINES)
     whole = read >= size
     verdict, readings = judge_bytes(raw, rules)
     # A prefix can be cut inside an encoded block or a uuencoded file: if the parser
     # reports any defect, the findings might be artefacts of the cut, so read it all.
     prefix_is_enough = verdict.level is Level.DANGEROUS and not any(r.defects for r in readings)
     if not whole and not prefix_is_enough:
-        raw, more = _top(server, number, ALL_LINES)
+        raw, more = top(ALL_LINES)
         read += more
         whole = True
         verdict, readings = judge_bytes(raw, rules)
@@ -150,6 +251,24 @@ def _judge(
         account.id, FOLDER, pop3_url(account, uidl), verdict, facts, uidl=uidl, size=size
     )
     return Pop3Result(uidl, size, read, whole, verdict, facts, record)
+
+
+def _unreadable(account: Account, uidl: str, size: int, reason: str) -> Pop3Result:
+    """A message that could not be read: suspicious, recorded like any other (so the
+    next scan goes past it), and quarantinable."""
+    verdict = unreadable(reason)
+    record = message_record(
+        account.id, FOLDER, pop3_url(account, uidl), verdict, None, uidl=uidl, size=size
+    )
+    return Pop3Result(uidl, size, 0, False, verdict, None, record)
+
+
+def _too_slow(seconds: float, left: int) -> MailError:
+    messages = "1 message was" if left == 1 else f"{left} messages were"
+    return ServerError(
+        f"the scan took longer than {seconds / 60:.0f} minutes; {messages} not judged yet "
+        "and will be on the next check"
+    )
 
 
 # -- quarantine -------------------------------------------------------------------------
@@ -218,7 +337,12 @@ def _take_copy(
     copy, or why the message must be left on the server."""
     if size != record.size:
         return f"the server's message is not the one judged (size {size}, was {record.size})"
-    raw, read = _top(server, number, ALL_LINES)
+    try:
+        raw, read = _whole(server, number, size)
+    except Unreadable as error:
+        if not error.usable:
+            raise
+        return f"the server would not send it ({error.reason})"
     if read < size:
         return f"the server sent {read} of its {size} bytes"
     message_id = _message_id(raw)
@@ -303,7 +427,15 @@ def _settle(
     if copy is None or path is None:
         return Pop3Action(uidl, "rolled_back", None, "no copy was made; left on the server")
     number, size = listing[uidl]
-    if size != len(copy) or _top(server, number, ALL_LINES)[0] != copy:
+    try:
+        differs = size != len(copy) or _whole(server, number, size)[0] != copy
+    except Unreadable as error:
+        if not error.usable:
+            raise
+        return Pop3Action(
+            uidl, "rolled_back", path, f"the server would not send it ({error.reason})"
+        )
+    if differs:
         detail = "the server's message differs from the copy; left on the server"
         return Pop3Action(uidl, "rolled_back", path, detail)
     if number not in deleting:
@@ -334,31 +466,60 @@ def _session(
     server = open_pop3(account, password)
     try:
         yield server
-    except (OSError, poplib.error_proto) as error:
+    except (OSError, poplib.error_proto, Unreadable) as error:
         raise _session_error(account, error, changed=changed()) from None
     finally:
-        with suppress(OSError):
-            server.close()
+        _close(server)
+
+
+def _close(server: poplib.POP3) -> None:
+    with suppress(OSError):
+        server.close()
 
 
 def _listing(server: poplib.POP3) -> dict[str, tuple[int, int]]:
     """UIDL -> (message number, size), in the server's order. A repeated UIDL (a
-    server bug) keeps its first message: the others cannot be told apart later."""
+    server bug) keeps its first message: the others cannot be told apart later. A line
+    that is not ``NUMBER WORD`` is left out."""
     sizes: dict[int, int] = {}
-    for line in server.list()[1]:
-        number, size = (int(word) for word in line.split()[:2])
-        sizes[number] = size
+    for number, size in _pairs(_listing_answer(server, "LIST")):
+        with suppress(ValueError):
+            sizes[int(number)] = int(size)
     listing: dict[str, tuple[int, int]] = {}
-    for line in server.uidl()[1]:
-        word, uidl = line.decode("latin-1").split()[:2]
-        listing.setdefault(uidl, (int(word), sizes.get(int(word), 0)))
+    for number, uidl in _pairs(_listing_answer(server, "UIDL")):
+        if number.isdigit():
+            listing.setdefault(uidl, (int(number), sizes.get(int(number), 0)))
     return listing
 
 
-def _top(server: poplib.POP3, number: int, lines: int) -> tuple[bytes, int]:
-    """The message's header and first ``lines`` body lines, and the bytes that took."""
-    _, chunks, octets = server.top(number, lines)
-    return b"\r\n".join(chunks) + b"\r\n", octets
+def _listing_answer(server: poplib.POP3, command: str) -> bytes:
+    try:
+        return long_command(server, command, max_bytes=LISTING_BYTES, seconds=LISTING_SECONDS)[0]
+    except Unreadable as error:
+        raise ServerError(f"{command}: {error.reason}") from None
+
+
+def _pairs(answer: bytes) -> Iterator[tuple[str, str]]:
+    for line in answer.decode("latin-1").splitlines():
+        words = line.split()
+        if len(words) >= 2:
+            yield words[0], words[1]
+
+
+def _top(
+    server: poplib.POP3, number: int, lines: int, max_bytes: int, seconds: float
+) -> tuple[bytes, int]:
+    """The message's header and first ``lines`` body lines, and the bytes that took;
+    `Unreadable` past ``max_bytes`` or ``seconds``, or when the server refuses it."""
+    return long_command(server, f"TOP {number} {lines}", max_bytes=max_bytes, seconds=seconds)
+
+
+def _whole(server: poplib.POP3, number: int, size: int) -> tuple[bytes, int]:
+    """A whole message to keep or compare, bounded by the size the server declared
+    (with room for dot-stuffing and line ends) rather than by the scan's limits, and
+    given the time a slow link needs for it."""
+    seconds = Pop3Limits.message_seconds + size / 100_000
+    return _top(server, number, ALL_LINES, size + size // 8 + 64 * 1024, seconds)
 
 
 def _message_id(raw: bytes) -> str | None:
@@ -386,6 +547,10 @@ def _changed(copied: int, quit_sent: bool) -> str:
 
 def _session_error(account: Account, error: Exception, *, changed: str) -> MailError:
     """A dropped connection or an -ERR in the middle of a session, in the user's words."""
+    if isinstance(error, Unreadable):
+        return ConnectionLost(
+            f"{account.host}:{account.port}: {error.reason}", changed=changed or None
+        )
     reply: object = error.args[0] if error.args else ""
     if isinstance(error, poplib.error_proto) and isinstance(reply, bytes):
         text = reply.decode("utf-8", "replace").removeprefix("-ERR ").strip()

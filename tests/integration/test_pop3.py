@@ -21,10 +21,12 @@ from app.mail.errors import (
     ConnectionLost,
     LoginFailed,
     MailboxLocked,
+    ServerError,
     ServerUnreachable,
 )
 from app.mail.pop3 import (
     ALL_LINES,
+    Pop3Limits,
     Pop3Result,
     quarantine_pop3,
     recover_pop3,
@@ -483,3 +485,149 @@ def test_tls_without_the_ca_is_refused(
     with pytest.raises(CertificateProblem, match="Nothing was changed") as problem:
         scan_pop3(account, mail_user.password, state, Rules())
     assert problem.value.fingerprint.replace(":", "").lower() == dovecot.cert_sha256
+
+
+# -- one message never stops the others -------------------------------------------------
+
+
+def long_line_mail(tag: str, size: int = 2_100_000) -> bytes:
+    """A report whose PDF some mailer wrote as one base64 line of ``size`` bytes (over
+    poplib's line limits, and over 1 MB)."""
+    pdf = (b"%PDF-1.4\n" + b"1 0 obj << /Type /Catalog >> endobj\n" * (size // 48))[: size * 3 // 4]
+    return (
+        "From: Carol <carol@example.org>\r\n"
+        "To: bob@example.org\r\n"
+        "Subject: one long line\r\n"
+        f"Message-ID: <{tag}@example.org>\r\n"
+        "MIME-Version: 1.0\r\n"
+        'Content-Type: multipart/mixed; boundary="b1"\r\n'
+        "\r\n"
+        "--b1\r\n"
+        "Content-Type: text/plain; charset=us-ascii\r\n"
+        "\r\n"
+        "The report is attached.\r\n"
+        "--b1\r\n"
+        'Content-Type: application/pdf; name="report.pdf"\r\n'
+        "Content-Transfer-Encoding: base64\r\n"
+        "\r\n"
+        f"{base64.b64encode(pdf).decode()}\r\n"
+        "--b1--\r\n"
+    ).encode()
+
+
+def verdicts(results: list[Pop3Result]) -> list[str]:
+    return [r.verdict.level.value for r in results]
+
+
+def unreadable_reason(result: Pop3Result) -> str:
+    (finding,) = result.verdict.findings
+    assert finding.id == "UNREADABLE"
+    return finding.evidence[0]
+
+
+def test_a_line_over_a_megabyte_is_read_and_judged(
+    dovecot: PrivateDovecot, mail_user: MailUser, state: State
+) -> None:
+    """Finding: a 2 MB base64 line made poplib give up, and every later scan stopped
+    at that message. Lines of any length are read; the message is judged on what it is."""
+    messages = [long_line_mail("long"), ordinary("after"), hybris("h-after")]
+    dovecot.append_many(mail_user.name, mail_user.password, "INBOX", messages)
+    account = account_for(dovecot, mail_user)
+
+    results = scan_pop3(account, mail_user.password, state, Rules())
+
+    assert verdicts(results) == ["clean", "clean", "dangerous"]
+    assert results[0].whole and results[0].bytes_read == results[0].size > 2_000_000
+    assert results[0].record.attachments == ("report.pdf",)
+    assert scan_pop3(account, mail_user.password, state, Rules()) == []
+
+
+def test_a_message_over_the_bound_is_unreadable_and_the_scan_goes_on(
+    dovecot: PrivateDovecot, mail_user: MailUser, state: State, copies: LocalCopies
+) -> None:
+    messages = [ordinary("before"), long_line_mail("big"), ordinary("after"), hybris("h-big")]
+    dovecot.append_many(mail_user.name, mail_user.password, "INBOX", messages)
+    account = account_for(dovecot, mail_user)
+    limits = Pop3Limits(message_bytes=1_000_000)
+
+    results = scan_pop3(account, mail_user.password, state, Rules(), limits=limits)
+
+    assert verdicts(results) == ["clean", "suspicious", "clean", "dangerous"]
+    assert "larger than 1,000,000 bytes" in unreadable_reason(results[1])
+    # Recorded like any other verdict: the next scan goes past it.
+    assert {r.uidl for r in state.messages(account.id)} == {r.uidl for r in results}
+    assert scan_pop3(account, mail_user.password, state, Rules(), limits=limits) == []
+    # And it can be quarantined like any other: the local copy is the whole message.
+    (action,) = quarantine_pop3(
+        account, mail_user.password, state, copies, [results[1].uidl], batch_id="big"
+    )
+    assert action.outcome == "done"
+    assert action.local_copy is not None
+    assert action.local_copy.read_bytes() == messages[1]
+
+
+def test_a_message_the_server_refuses_is_unreadable_and_the_session_goes_on(
+    dovecot: PrivateDovecot, mail_user: MailUser, state: State
+) -> None:
+    """Dovecot answers ``-ERR`` for a message whose file vanished after the listing."""
+    messages = [ordinary("1"), ordinary("2"), hybris("h-err")]
+    dovecot.append_many(mail_user.name, mail_user.password, "INBOX", messages)
+    account = account_for(dovecot, mail_user)
+    maildir = dovecot.maildir(mail_user.name)
+
+    def remove_the_second(result: Pop3Result) -> None:
+        if result.record.subject == "note 1":
+            files = sorted(
+                (*(maildir / "cur").iterdir(), *(maildir / "new").iterdir()), key=lambda f: f.name
+            )
+            files[1].unlink()
+
+    results = scan_pop3(account, mail_user.password, state, Rules(), on_result=remove_the_second)
+
+    assert verdicts(results) == ["clean", "suspicious", "dangerous"]
+    assert "-ERR Message 2 expunged" in unreadable_reason(results[1])
+
+
+def test_a_connection_cut_inside_a_message_is_retried_in_a_fresh_session(
+    dovecot: PrivateDovecot, mail_user: MailUser, state: State, fault_proxy: ProxyFactory
+) -> None:
+    messages = [ordinary("first"), pdf_mail("cut", 200_000), hybris("h-cut")]
+    dovecot.append_many(mail_user.name, mail_user.password, "INBOX", messages)
+    # Greeting, USER, PASS, LIST and UIDL (5 lines each) and the first message's
+    # 13 lines: the cut comes in the middle of the second message's 3,600 lines.
+    proxy = fault_proxy(dovecot.pop3_port, cut_after_server_responses=1_000)
+
+    results = scan_pop3(account_for(proxy, mail_user), mail_user.password, state, Rules())
+
+    assert proxy.cut_done
+    assert verdicts(results) == ["clean", "clean", "dangerous"]
+    assert results[1].whole
+
+
+def test_a_message_that_takes_too_long_is_unreadable_and_the_scan_goes_on(
+    dovecot: PrivateDovecot, mail_user: MailUser, state: State, fault_proxy: ProxyFactory
+) -> None:
+    messages = [pdf_mail("slow", 150_000), hybris("h-slow")]
+    dovecot.append_many(mail_user.name, mail_user.password, "INBOX", messages)
+    proxy = fault_proxy(dovecot.pop3_port, bandwidth_bps=400_000)  # 50 KB/s: 3 s
+    limits = Pop3Limits(message_seconds=1.0)
+
+    results = scan_pop3(
+        account_for(proxy, mail_user), mail_user.password, state, Rules(), limits=limits
+    )
+
+    assert verdicts(results) == ["suspicious", "dangerous"]
+    assert "took more than 1 s" in unreadable_reason(results[0])
+
+
+def test_a_scan_past_its_session_bound_stops_and_the_next_goes_on(
+    dovecot: PrivateDovecot, mail_user: MailUser, state: State
+) -> None:
+    dovecot.append_many(mail_user.name, mail_user.password, "INBOX", [ordinary("1"), hybris("s")])
+    account = account_for(dovecot, mail_user)
+    with pytest.raises(ServerError, match="2 messages were not judged yet"):
+        scan_pop3(account, mail_user.password, state, Rules(), limits=Pop3Limits(session_seconds=0))
+    assert verdicts(scan_pop3(account, mail_user.password, state, Rules())) == [
+        "clean",
+        "dangerous",
+    ]
