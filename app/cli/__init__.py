@@ -8,7 +8,9 @@ else was still done).
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,7 +18,8 @@ from typing import TextIO
 
 from app import __version__
 from app.cli import accounts, scan, watch
-from app.cli.common import EXIT_CLEAN, EXIT_ERROR, Env
+from app.cli.common import EXIT_CLEAN, EXIT_ERROR, Env, state_problem
+from app.core import names
 from app.core.detectors import BY_ID, DETECTORS
 from app.store import paths, settings
 
@@ -52,15 +55,45 @@ def build_parser() -> argparse.ArgumentParser:
 def main(
     argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
+    """Run one command. Whatever goes wrong ends in one plain line on stderr and exit
+    status 2, never a traceback and never 1 (which means "something dangerous")."""
+    err = err or sys.stderr
+    handler = _OneLineLog(err)
+    logging.getLogger("app").addHandler(handler)
     try:
-        return _main(argv, out or sys.stdout, err or sys.stderr)
+        return _main(argv, out or sys.stdout, err)
     except BrokenPipeError:
         # The reader went away (``mailsentry scan … | head``): stop quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("mailsentry: interrupted", file=err or sys.stderr)
+        print("mailsentry: interrupted", file=err)
         return EXIT_ERROR
+    except sqlite3.Error as error:
+        _fail(err, state_problem(error))
+    except Exception as error:  # noqa: BLE001 - the last line of defence: say it, exit 2
+        _fail(err, f"unexpected error ({type(error).__name__}: {error})")
+    finally:
+        logging.getLogger("app").removeHandler(handler)
+    return EXIT_ERROR
+
+
+class _OneLineLog(logging.Handler):
+    """The app's log records as plain, escaped stderr lines. A record with a traceback
+    is left out: the error it logs is reported in one line where it happened."""
+
+    def __init__(self, err: TextIO) -> None:
+        super().__init__(logging.WARNING)
+        self.err = err
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info is None:
+            _fail(self.err, record.getMessage())
+
+
+def _fail(err: TextIO, text: str) -> None:
+    line = " ".join(f"mailsentry: {text}".split())  # one line, whatever the text holds
+    print(names.escape(line), file=err, flush=True)
 
 
 def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import TextIO
 
 from app.cli.common import EXIT_CLEAN, EXIT_ERROR, Env
 from app.mail.errors import CertificateProblem, MailError
@@ -66,10 +65,10 @@ def run(args: argparse.Namespace, env: Env) -> int:
         account = env.accounts.store.get(args.account)
         if args.verb == "remove":
             env.accounts.remove(account)
-            print(f"removed {account.label} ({account.id})", file=env.out)
+            env.show(f"removed {account.label} ({account.id})")
             return EXIT_CLEAN
         password = env.accounts.password(account, env.prompt())  # type: ignore[arg-type]
-        _print_report(test_connection(account, password), env.out)
+        _print_report(test_connection(account, password), env)
     except CertificateProblem as error:
         env.say(error.user_message)
         if error.fingerprint:
@@ -105,26 +104,26 @@ def _add(args: argparse.Namespace, env: Env) -> int:
             raise AccountError(f"no password: set {PASSWORD_ENV} or run on a terminal")
         password = prompt(f"Password for {account.label}: ")  # type: ignore[operator]
     report = env.accounts.add(account, password, test=not args.no_test)
-    print(f"added {account.label} ({account.id})", file=env.out)
+    env.show(f"added {account.label} ({account.id})")
     if report is not None:
-        _print_report(report, env.out)
+        _print_report(report, env)
     return EXIT_CLEAN
 
 
 def _list(env: Env) -> int:
     for account in env.accounts.store.load():
         folders = ",".join(account.folders) if account.protocol == "imap" else "-"
-        print(
+        env.show(
             f"{account.id}  {account.protocol}://{account.username}@{account.host}:"
             f"{account.port} ({account.security})  folders={folders}  "
-            f"quarantine={account.quarantine}",
-            file=env.out,
+            f"quarantine={account.quarantine}"
         )
     return EXIT_CLEAN
 
 
-def _print_report(report: ConnectionReport, out: TextIO) -> None:
-    print("connected and logged in; nothing was changed", file=out)
-    print(f"capabilities: {' '.join(report.capabilities)}", file=out)
-    print(f"folders: {', '.join(report.folders)}", file=out)
-    print(f"messages in INBOX: {report.messages}", file=out)
+def _print_report(report: ConnectionReport, env: Env) -> None:
+    """What the server said, escaped: folder names and capabilities are the server's."""
+    env.show("connected and logged in; nothing was changed")
+    env.show(f"capabilities: {' '.join(report.capabilities)}")
+    env.show(f"folders: {', '.join(report.folders)}")
+    env.show(f"messages in INBOX: {report.messages}")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import getpass
+import sqlite3
 import sys
 from functools import cached_property
 from pathlib import Path
 from typing import TextIO
 
+from app.core import names
 from app.services.accounts import AccountService
 from app.store import paths, settings
 from app.store.accounts import AccountStore
@@ -16,6 +18,24 @@ from app.store.secrets import SecretStore
 from app.store.state import State
 
 EXIT_CLEAN, EXIT_DANGEROUS, EXIT_ERROR = 0, 1, 2
+
+
+def state_problem(error: sqlite3.Error) -> str:
+    """A state file that cannot be written, in the user's words: where, and why."""
+    text = str(error)
+    if "full" in text:
+        why = "the disk is full"
+    elif "readonly" in text or "read-only" in text:
+        why = "it is read-only"
+    elif "I/O" in text:
+        why = "the disk refused a write"
+    else:
+        why = text
+    return (
+        f"the state file in {paths.data_dir()} cannot be written ({why}). "
+        "The verdicts printed above stand; no mail is moved without its journal entry, "
+        "so none is lost. Free some space or make the folder writable, then run again."
+    )
 
 
 class Env:
@@ -30,7 +50,13 @@ class Env:
             self.say(f"settings not used: {self.settings_problem}; using the defaults instead")
 
     def say(self, text: str) -> None:
-        print(f"mailsentry: {text}", file=self.err, flush=True)
+        """One line on stderr; server and error text is escaped (see `show`)."""
+        print(f"mailsentry: {names.escape(text)}", file=self.err, flush=True)
+
+    def show(self, text: str) -> None:
+        """One line on stdout, with control and escape characters from a server or a
+        message escaped, so nothing it sends can drive the terminal."""
+        print(names.escape(text), file=self.out, flush=True)
 
     @cached_property
     def accounts(self) -> AccountService:

@@ -93,6 +93,6 @@ def _scan_url(url: str, args: argparse.Namespace, env: Env, emit: Callable[[Resu
             for line in act_on(
                 account, password, planned, env.state, env.copies, dry_run=args.dry_run
             ):
-                print(line, file=env.out, flush=True)
+                env.show(line)
     except (MailError, AccountError, NoKeyring) as error:
         emit(Result(url, None, error=str(error), source_error=True))

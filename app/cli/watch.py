@@ -6,7 +6,9 @@ from __future__ import annotations
 import argparse
 import threading
 
-from app.cli.common import EXIT_CLEAN, EXIT_ERROR, Env
+from app.cli.common import EXIT_CLEAN, EXIT_DANGEROUS, EXIT_ERROR, Env
+from app.core import names
+from app.core.findings import Level
 from app.mail.errors import MailError
 from app.services import report
 from app.services.scan import Result
@@ -36,9 +38,13 @@ def run(args: argparse.Namespace, env: Env) -> int:
             if error:
                 env.say(line)
             else:
-                print(line, file=env.out, flush=True)
+                print(line, file=env.out, flush=True)  # already escaped by `render`
+
+    dangerous = threading.Event()
 
     def render(result: Result) -> str:
+        if result.verdict is not None and result.verdict.level is Level.DANGEROUS:
+            dangerous.set()
         if args.format == "jsonl":
             return report.jsonl_line(result)
         return report.text_block(result)
@@ -51,11 +57,13 @@ def run(args: argparse.Namespace, env: Env) -> int:
             env.settings.current,
             env.copies,
             on_result=lambda r: on_event(render(r)),
-            on_action=on_event,
+            on_action=lambda line: on_event(names.escape(line)),
             on_error=lambda e: on_event(e, error=True),
         )
         if args.once:
-            return EXIT_ERROR if watch.check_once() else EXIT_CLEAN
+            if watch.check_once():
+                return EXIT_ERROR
+            return EXIT_DANGEROUS if dangerous.is_set() else EXIT_CLEAN
         watch.start(stop)
         stop.wait()
     except (MailError, AccountError, NoKeyring) as error:

@@ -20,6 +20,7 @@ POP3 has no folders, flags or read-only mode, which shapes everything here:
 from __future__ import annotations
 
 import poplib
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -148,7 +149,11 @@ def scan_pop3(
                 result = _judge_alone(reader, account, rules, limits, uidl=uidl, size=size)
                 if result is None:  # deleted by another program meanwhile
                     continue
-                state.record_batch([result.record])
+                try:
+                    state.record_batch([result.record])
+                except sqlite3.Error:
+                    on_result(result)  # the verdict stands, even where it cannot be kept
+                    raise
                 results.append(result)
                 on_result(result)
             reader.quit()

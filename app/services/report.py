@@ -51,13 +51,19 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
 
 
 def jsonl_line(result: Result) -> str:
-    return json.dumps(as_json(result), ensure_ascii=False)
+    """One JSON line, non-ASCII text kept readable, but every hidden character (C1
+    controls such as U+009B, DEL, bidi controls: JSON escapes only C0) written as a
+    ``\\u`` escape, so that printing the line to a terminal is safe."""
+    line = json.dumps(as_json(result), ensure_ascii=False)
+    return names.HIDDEN.sub(lambda m: json.dumps(m.group())[1:-1], line)
 
 
 def text_block(result: Result) -> str:
-    """A few readable lines: verdict, who/what, why, and each finding's evidence."""
+    """A few readable lines: verdict, who/what, why, and each finding's evidence; text
+    from the mail or the server is escaped (no terminal escape sequence gets through)."""
+    esc = names.escape
     if result.verdict is None:
-        return f"ERROR       {result.source}: {result.error}"
+        return f"ERROR       {esc(result.source)}: {esc(result.error or '')}"
     verdict = result.verdict
     facts = result.facts
     sender = subject = "?"
@@ -65,12 +71,12 @@ def text_block(result: Result) -> str:
         sender = ", ".join(a.addr or a.display for a in facts.from_) or "(no sender)"
         subject = facts.subject if facts.subject else "(no subject)"
     lines = [
-        f"{verdict.level.value.upper():<11} {verdict.score:>5.0f}  {result.source}",
-        f"{'':19}from {names.escape(sender)} | {names.escape(subject)}",
+        f"{verdict.level.value.upper():<11} {verdict.score:>5.0f}  {esc(result.source)}",
+        f"{'':19}from {esc(sender)} | {esc(subject)}",
     ]
-    lines.extend(f"{'':19}because: {reason}" for reason in verdict.reasons)
+    lines.extend(f"{'':19}because: {esc(reason)}" for reason in verdict.reasons)
     for finding in verdict.findings:
-        evidence = "; ".join(finding.evidence)
+        evidence = "; ".join(esc(e) for e in finding.evidence)
         lines.append(f"{'':19}- {finding.id} ({finding.severity.label}): {evidence}")
     return "\n".join(lines)
 

@@ -3,12 +3,17 @@ user reviews first, flagged mail is acted on at once. Shared by ``mailsentry wat
 and the desktop app (which runs it on its workers).
 
 One thread per watched IMAP folder (IDLE needs its own connection) and one per POP3
-account (polling); each reports verdicts, actions and errors through callbacks.
+account (polling); each reports verdicts, actions and errors through callbacks. No
+thread dies silently: whatever escapes one is logged, reported through ``on_error``
+(the desktop app shows it in its banner and tray) and retried with backoff.
 """
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -28,6 +33,17 @@ from app.store.localcopy import LocalCopies
 from app.store.secrets import NoKeyring
 from app.store.settings import Settings
 from app.store.state import State
+
+log = logging.getLogger(__name__)
+#: Backoff after a watch thread failed: first wait, and the longest.
+RETRY_FIRST_S, RETRY_MAX_S = 5.0, 300.0
+
+
+def describe_failure(error: Exception) -> str:
+    """An error nothing more specific caught, in one sentence."""
+    if isinstance(error, sqlite3.Error):
+        return f"the state file cannot be written ({error}); is the disk full or read-only?"
+    return f"unexpected error ({type(error).__name__}: {error})"
 
 
 @dataclass
@@ -91,6 +107,10 @@ class Watch:
             except (AccountError, NoKeyring) as error:  # the next account still runs
                 self.on_error(f"{account.label}: {error}")
                 failed = True
+            except Exception as error:  # one account never stops the others
+                log.exception("checking %s failed", account.label)
+                self.on_error(f"{account.label}: {describe_failure(error)}")
+                failed = True
         return failed
 
     def _scan_pop3(self, account: Account) -> None:
@@ -105,14 +125,45 @@ class Watch:
         for account in self.accounts:
             if account.protocol == "imap":
                 for folder in account.folders:
-                    self._spawn(self._watch_imap, account, folder, stop)
+                    self._spawn(self._watch_imap, account, folder, stop=stop)
             else:
-                self._spawn(self._poll_pop3, account, stop)
+                self._spawn(self._poll_pop3, account, stop=stop)
 
-    def _spawn(self, target: Callable[..., None], *args: object) -> None:
-        thread = threading.Thread(target=target, args=args, daemon=True)
+    def _spawn(
+        self, target: Callable[..., None], account: Account, *args: object, stop: threading.Event
+    ) -> None:
+        """Run ``target(account, *args, stop)`` on a thread of its own, supervised."""
+        thread = threading.Thread(
+            target=self._supervise, args=(target, account, (*args, stop), stop), daemon=True
+        )
         thread.start()
         self.threads.append(thread)
+
+    def _supervise(
+        self,
+        target: Callable[..., None],
+        account: Account,
+        args: tuple[object, ...],
+        stop: threading.Event,
+    ) -> None:
+        """Run ``target`` until it returns; when it fails, say so and start it again
+        after a growing wait, so a bug or a hostile server never ends the watch."""
+        wait = RETRY_FIRST_S
+        while not stop.is_set():
+            started = time.monotonic()
+            try:
+                target(account, *args)
+                return
+            except Exception as error:  # report, then retry
+                log.exception("watching %s failed", account.label)
+                self.on_error(
+                    f"{account.label}: {describe_failure(error)}; trying again in {wait:.0f} s"
+                )
+            if time.monotonic() - started > RETRY_MAX_S:
+                wait = RETRY_FIRST_S  # it ran well for a while: this is a new failure
+            if stop.wait(wait):
+                return
+            wait = min(wait * 2, RETRY_MAX_S)
 
     def _watch_imap(self, account: Account, folder: str, stop: threading.Event) -> None:
         def report(error: MailError) -> None:

@@ -419,7 +419,7 @@ def test_watch_once_judges_new_mail_once_and_acts_on_it(
     assert added.code == 0, added.err
 
     first = cli("watch", "--once", "--format", "jsonl")
-    assert first.code == 0, first.err
+    assert first.code == 1, first.err  # dangerous mail found, as for scan
     verdicts = {
         int(str(r["source"]).rsplit("=", 1)[1]): r["verdict"]
         for r in jsonl("\n".join(line for line in first.out.splitlines() if line.startswith("{")))
@@ -491,7 +491,7 @@ def test_a_released_message_is_not_quarantined_again(
     assert outcome.status == "moved" and outcome.folder == "INBOX"
 
     again = cli("watch", "--once", "--format", "jsonl")
-    assert again.code == 0, again.err
+    assert again.code == 1, again.err
     (record,) = jsonl(again.out)  # judged and reported, and nothing else
     assert record["verdict"] == "dangerous"
     assert str(record["source"]).endswith(f";UID={outcome.uid}")
@@ -521,7 +521,7 @@ def test_watch_once_on_pop3_judges_once_and_quarantines(
     assert added.code == 0, added.err
 
     first = cli("watch", "--once", "--format", "jsonl")
-    assert first.code == 0, first.err
+    assert first.code == 1, first.err
     records = [json.loads(line) for line in first.out.splitlines() if line.startswith("{")]
     assert [r["verdict"] for r in records] == ["clean", "dangerous", "suspicious"]
     assert re.search(rf"^removed UIDL {uidls[1]} .*; local copy at ", first.out, re.M)
