@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import islice
 from urllib.parse import unquote_to_bytes
 
 from app.core.facts import decode_text
@@ -209,53 +210,93 @@ def _join_rfc2231(sections: dict[int, tuple[str, bool]]) -> str:
     return decode_text(bytes(data), charset or "us-ascii")
 
 
-@dataclass
-class Split:
-    """The pieces of a multipart body between its delimiter lines."""
+@dataclass(frozen=True)
+class Delimiter:
+    """One ``--boundary`` (or ``--boundary--``) line of a multipart body.
 
-    parts: list[tuple[int, int]]
-    found_start: bool
-    found_end: bool
+    ``level`` says whose boundary it is: 0 for the innermost open multipart, 1 for its
+    parent, and so on. ``body_end`` is where the part before it ends (the CRLF before
+    a delimiter belongs to the delimiter); ``after`` is where the line after it starts.
+    """
+
+    at: int
+    body_end: int
+    after: int
+    level: int
+    closing: bool
 
 
-def split_multipart(data: bytes, start: int, end: int, boundary: str) -> Split:
-    """Find ``--boundary`` lines between ``start`` and ``end`` (offsets into ``data``).
+#: Lines a multipart body may hold before its delimiters are given up on: past this,
+#: the message is a defect (every line starting with ``--`` is a candidate).
+MAX_DELIMITER_CANDIDATES = 200_000
+
+
+def delimiter_markers(boundaries: tuple[str, ...]) -> tuple[bytes, ...]:
+    """``--boundary`` for each boundary, innermost first. Trailing blanks in a declared
+    boundary are ignored, as Python's parser does."""
+    return tuple(b"--" + b.rstrip(" \t").encode("utf-8", "replace") for b in boundaries)
+
+
+def find_delimiter(
+    data: bytes, start: int, end: int, markers: tuple[bytes, ...], budget: list[int]
+) -> Delimiter | None:
+    """The first delimiter line of any of ``markers`` between ``start`` and ``end``.
 
     A delimiter is a whole line ``--boundary`` or ``--boundary--``, trailing blanks
-    allowed, as RFC 2046 and Python's parser say; trailing blanks in the declared
-    boundary are ignored, as Python does. The CRLF before a delimiter belongs to it.
+    allowed (RFC 2046, Python's parser, Thunderbird). When several open multiparts
+    share a boundary, the innermost one claims the line, as Python and Thunderbird do.
+    ``budget`` holds how many candidate lines may still be looked at; at zero the
+    search stops (the caller reports that as a defect).
     """
-    marker = b"--" + boundary.rstrip(" \t").encode("utf-8", "replace")
-    parts: list[tuple[int, int]] = []
-    current: int | None = None
-    found_start = found_end = False
     pos = start
-    while True:
-        at = data.find(marker, pos, end)
-        if at < 0:
-            break
-        pos = at + len(marker)
-        if at != start and data[at - 1 : at] != b"\n":
-            continue  # not at the start of a line
-        line_end = data.find(b"\r\n", pos, end)
+    while pos < end and budget[0] > 0:
+        if pos == start and data.startswith(b"--", start):
+            at = start
+        else:
+            found = data.find(b"\r\n--", pos, end)
+            if found < 0:
+                return None
+            at = found + 2
+        budget[0] -= 1
+        line_end = data.find(b"\r\n", at, end)
         line_end = end if line_end < 0 else line_end
-        rest = data[pos:line_end]
-        closing = rest.startswith(b"--")
-        if rest[2 if closing else 0 :].strip(b" \t"):
-            continue  # "--boundaryX": another, longer boundary
-        body_end = at - 2 if data[at - 2 : at] == b"\r\n" else at
-        if current is not None:
-            parts.append((current, max(current, body_end)))
-        found_start = True
-        if closing:
-            found_end = True
-            current = None
-            break
-        current = min(line_end + 2, end)
-        pos = current
-    if current is not None:
-        parts.append((current, end))
-    return Split(parts, found_start, found_end)
+        line = data[at:line_end].rstrip(b" \t")
+        for level, marker in enumerate(markers):
+            if not line.startswith(marker):
+                continue
+            rest = line[len(marker) :]
+            if rest in (b"", b"--"):
+                body_end = at - 2 if at - 2 >= start and data[at - 2 : at] == b"\r\n" else at
+                after = min(line_end + 2, end)
+                return Delimiter(at, max(start, body_end), after, level, rest == b"--")
+        pos = line_end
+    return None
+
+
+_DASH_LINE = re.compile(rb"(?<![^\n])--([^\r\n]{1,200})\r\n(?:\r\n|[\x21-\x39\x3b-\x7e]+[ \t]*:)")
+
+
+def _loose(boundary: bytes) -> bytes:
+    return boundary.strip(b" \t\"'").lower()
+
+
+def guess_boundary(data: bytes, start: int, end: int, declared: str | None) -> str | None:
+    """The boundary a multipart body really uses when its declared one is absent or
+    never appears: the declared one written with other case, blanks or quotes, else the
+    first ``--X`` line followed by a header field or a blank line. Clients that repair
+    such mail (and attackers who rely on it) read the parts this way."""
+    candidates = [
+        line.removesuffix(b"--") if line.endswith(b"--") and len(line) > 2 else line
+        for line in (
+            m.group(1).rstrip(b" \t") for m in islice(_DASH_LINE.finditer(data, start, end), 1000)
+        )
+    ]
+    if declared is not None:
+        want = _loose(declared.encode("utf-8", "replace"))
+        for candidate in candidates:
+            if _loose(candidate) == want:
+                return candidate.decode("utf-8", "replace")
+    return candidates[0].decode("utf-8", "replace") if candidates else None
 
 
 _B64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from app.core import archive
+from app.core import archive, legacy
 from app.core.facts import (
     HEAD_BYTES,
     HEADER_FIELDS,
@@ -22,16 +22,19 @@ from app.core.facts import (
     is_message_type,
 )
 from app.core.mime import (
+    MAX_DELIMITER_CANDIDATES,
     ContentType,
     HeaderBlock,
     Pick,
     decode_body,
     decoded_view,
+    delimiter_markers,
+    find_delimiter,
     find_uu_blocks,
+    guess_boundary,
     normalize_newlines,
     parse_params_header,
     read_header_block,
-    split_multipart,
 )
 
 MAX_DEPTH = 40
@@ -51,6 +54,12 @@ class _Walk:
     parts: list[Part] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
     ambiguities: list[str] = field(default_factory=list)
+    #: Candidate delimiter lines that may still be looked at (shared by nested walks).
+    budget: list[int] = field(default_factory=lambda: [MAX_DELIMITER_CANDIDATES])
+
+    @property
+    def lenient(self) -> bool:
+        return self.pick == "last"
 
 
 def readings(raw: bytes) -> list[MessageFacts]:
@@ -63,6 +72,8 @@ def readings(raw: bytes) -> list[MessageFacts]:
         walk = _Walk(data, pick)
         walk.ambiguities.extend(f"top header: {o}" for o in top.oddities)
         _walk_entity(walk, top, len(data), path="", prefix="", ancestors=(), depth=0)
+        if walk.budget[0] <= 0:
+            walk.defects.append(f"more than {MAX_DELIMITER_CANDIDATES} lines look like boundaries")
         facts = MessageFacts(
             headers=headers,
             parts=tuple(walk.parts),
@@ -94,14 +105,20 @@ def _walk_entity(
     prefix: str,
     ancestors: tuple[str, ...],
     depth: int,
-) -> None:
-    """Add the part whose headers are ``block`` (body up to ``end``) and its children."""
+    enclosing: tuple[bytes, ...] = (),
+) -> int:
+    """Add the part whose headers are ``block`` and its children; return where it ends.
+
+    Its body runs from ``block.body_start`` to the first delimiter line of an
+    ``enclosing`` multipart (innermost first), or to ``end``. A multipart body ends at
+    its own closing delimiter; what follows (its epilogue) is its parent's to skip.
+    """
     if depth > MAX_DEPTH:
         walk.defects.append(f"parts are nested too deeply (over {MAX_DEPTH} levels)")
-        return
+        return end
     if len(walk.parts) >= MAX_PARTS:
         walk.defects.append(f"too many parts (over {MAX_PARTS})")
-        return
+        return end
     pick = walk.pick
     base, ctype, notes = describe_part(block, path, ancestors, pick)
     walk.ambiguities.extend(notes)
@@ -110,37 +127,130 @@ def _walk_entity(
     body_start = block.body_start
     if content_type.startswith("multipart/"):
         walk.parts.append(base)
-        boundary = ctype.param("boundary", pick)
-        if not boundary:
-            walk.defects.append(f"part {path or 'TEXT'}: multipart with no boundary")
-            return
-        split = split_multipart(walk.data, body_start, end, boundary)
-        if not split.found_start:
-            walk.defects.append(f"part {path or 'TEXT'}: start boundary not found")
-        for number, (start, stop) in enumerate(split.parts, 1):
-            child = read_header_block(walk.data, start, stop, lenient=pick == "last")
-            _walk_entity(
-                walk,
-                child,
-                stop,
-                path=f"{prefix}{number}",
-                prefix=f"{prefix}{number}.",
-                ancestors=inner,
-                depth=depth + 1,
-            )
-        return
-    if is_message_type(content_type):
+        return _walk_multipart(
+            walk,
+            ctype.param("boundary", pick),
+            body_start,
+            end,
+            path=path,
+            prefix=prefix,
+            ancestors=inner,
+            depth=depth,
+            enclosing=enclosing,
+        )
+    stop = find_delimiter(walk.data, body_start, end, enclosing, walk.budget)
+    body_end = end if stop is None else stop.body_end
+    if is_message_type(content_type) or _whole_message_fragment(content_type, ctype, pick):
         walk.parts.append(base)
         if encoding not in ("7bit", "8bit", "binary"):
-            payload, defects = decode_body(walk.data[body_start:end], encoding)
+            payload, defects = decode_body(walk.data[body_start:body_end], encoding)
             walk.defects.extend(defects)
             walk_data = normalize_newlines(payload)
-            sub = _Walk(walk_data, pick, walk.parts, walk.defects, walk.ambiguities)
+            sub = _Walk(walk_data, pick, walk.parts, walk.defects, walk.ambiguities, walk.budget)
             _walk_message(sub, 0, len(walk_data), path=path or "1", ancestors=inner, depth=depth)
         else:
-            _walk_message(walk, body_start, end, path=path or "1", ancestors=inner, depth=depth)
-        return
-    _add_leaf(walk, base, body_start, end)
+            _walk_message(
+                walk, body_start, body_end, path=path or "1", ancestors=inner, depth=depth
+            )
+        return body_end
+    _add_leaf(walk, base, body_start, body_end)
+    return body_end
+
+
+def _whole_message_fragment(content_type: str, ctype: ContentType, pick: Pick) -> bool:
+    """A ``message/partial`` that is the first (or only) fragment: it starts with the
+    headers of the message it carries (RFC 2046 5.2.2), so it is read as that message;
+    a first fragment of several is read as far as it goes. Later fragments are data."""
+    return content_type == "message/partial" and (ctype.param("number", pick) or "").strip() == "1"
+
+
+def _walk_multipart(
+    walk: _Walk,
+    boundary: str | None,
+    start: int,
+    end: int,
+    *,
+    path: str,
+    prefix: str,
+    ancestors: tuple[str, ...],
+    depth: int,
+    enclosing: tuple[bytes, ...],
+) -> int:
+    """Read the parts of a multipart body from ``start``; return where it ends.
+
+    A delimiter line is claimed by the innermost open multipart whose boundary it
+    matches (Python's parser and Thunderbird do this), so a nested multipart that reuses
+    its parent's boundary is read as its sender meant. A boundary that is missing or
+    never used is replaced by the one the body uses, and the message notes that.
+    """
+    data, where = walk.data, f"part {path or 'TEXT'}"
+    markers = (*delimiter_markers((boundary,)), *enclosing) if boundary else enclosing
+    first = find_delimiter(data, start, end, markers, walk.budget) if boundary else None
+    if first is None or first.level > 0:
+        scope = end if first is None else first.at
+        guess = guess_boundary(data, start, scope, boundary)
+        if guess is None:
+            problem = "multipart with no boundary" if not boundary else "start boundary not found"
+            walk.defects.append(f"{where}: {problem}")
+            return scope
+        walk.ambiguities.append(
+            f"{where}: boundary {boundary!r} is not used in the body; "
+            f"read with the boundary {guess!r} that is"
+            if boundary
+            else f"{where}: multipart with no boundary; read with the boundary {guess!r} "
+            "that its body uses"
+        )
+        markers = (*delimiter_markers((guess,)), *enclosing)
+        first = find_delimiter(data, start, scope, markers, walk.budget)
+    own_is_shared = markers[0] in enclosing
+    if own_is_shared:
+        # Python's parser loses the parts that follow such a multipart; Thunderbird
+        # and this reader do not.
+        walk.ambiguities.append(f"{where}: reuses the boundary of a multipart around it")
+    delimiter = first
+    number = 0
+    while delimiter is not None and delimiter.level == 0:
+        if delimiter.closing:
+            after = find_delimiter(data, delimiter.after, end, markers, walk.budget)
+            if own_is_shared or after is None or after.level > 0:
+                return delimiter.after
+            # "--b--" and then more "--b" parts: most readers stop at the close, some
+            # read on. Either way the message is read both ways.
+            walk.ambiguities.append(f"{where}: more parts follow its closing delimiter")
+            if not walk.lenient:
+                return delimiter.after
+            delimiter = after
+            continue
+        if len(walk.parts) >= MAX_PARTS:
+            walk.defects.append(f"too many parts (over {MAX_PARTS})")
+            return end
+        number += 1
+        part_start = delimiter.after
+        child = read_header_block(
+            data, part_start, _header_stop(walk, part_start, end, markers), lenient=walk.lenient
+        )
+        resume = _walk_entity(
+            walk,
+            child,
+            end,
+            path=f"{prefix}{number}",
+            prefix=f"{prefix}{number}.",
+            ancestors=ancestors,
+            depth=depth + 1,
+            enclosing=markers,
+        )
+        delimiter = find_delimiter(data, resume, end, markers, walk.budget)
+    return end if delimiter is None else delimiter.at
+
+
+def _header_stop(walk: _Walk, start: int, end: int, markers: tuple[bytes, ...]) -> int:
+    """Where a part's header block must stop at the latest: its blank line, or a
+    delimiter line before it (a part with no blank line has no body)."""
+    data = walk.data
+    blank = start if data.startswith(b"\r\n", start) else data.find(b"\r\n\r\n", start, end)
+    limit = end if blank < 0 else blank + 2
+    delimiter = find_delimiter(data, start, limit, markers, walk.budget)
+    return end if delimiter is None else delimiter.body_end
 
 
 def describe_part(
@@ -238,8 +348,10 @@ def _add_leaf(walk: _Walk, base: Part, start: int, end: int) -> None:
         archive=archive_of(head, base.names, view.read, view.size),
     )
     walk.parts.append(part)
-    if may_hold_uuencode(base.content_type):
-        walk.parts.extend(uuencoded_parts(part, view.all()))
+    if may_hold_encoded_files(base):
+        found, problems = embedded_files(part, view.all())
+        walk.parts.extend(found)
+        walk.defects.extend(problems)
 
 
 UUENCODE_TYPES = (
@@ -249,11 +361,71 @@ UUENCODE_TYPES = (
     "application/uuencode",
     "application/x-uu",
 )
+#: Types whose whole content is a file in an encoding older than MIME.
+ENCODED_FILE_TYPES = (
+    *UUENCODE_TYPES,
+    "application/mac-binhex40",
+    "application/mac-binhex",
+    "application/binhex",
+    "application/x-binhex40",
+    "application/x-mac-binhex40",
+    "application/x-yenc",
+    "text/x-yenc",
+)
 
 
-def may_hold_uuencode(content_type: str) -> bool:
-    """Texts (old clients decode uuencoded blocks in them) and uuencode types."""
-    return content_type.startswith("text/") or content_type in UUENCODE_TYPES
+def is_encoded_file(part: Part) -> bool:
+    """A part whose whole content is a file in an encoding older than MIME: by its
+    type, or named ``.hqx`` (a Mac unpacks it whatever its type)."""
+    return part.content_type in ENCODED_FILE_TYPES or any(
+        n.lower().endswith(".hqx") for n in part.names
+    )
+
+
+def may_hold_encoded_files(part: Part) -> bool:
+    """Texts (old clients decode uuencoded, BinHex and yEnc blocks in them) and
+    encoded files."""
+    return part.content_type.startswith("text/") or is_encoded_file(part)
+
+
+def embedded_files(text_part: Part, payload: bytes) -> tuple[list[Part], list[str]]:
+    """Files inside a part's whole decoded ``payload`` (uuencode, BinHex, yEnc), as
+    parts, and what could not be read of them."""
+    found = uuencoded_parts(text_part, payload)
+    problems: list[str] = []
+    blocks: list[legacy.Block] = []
+    if legacy.BINHEX_MARK in payload:
+        blocks.extend(legacy.find_binhex(payload))
+    if b"=ybegin" in payload:
+        blocks.extend(legacy.find_yenc(_lines(payload)))
+    numbers: dict[str, int] = {}
+    for block in blocks:
+        numbers[block.kind] = number = numbers.get(block.kind, 0) + 1
+        path = f"{text_part.path}.{block.kind}{number}"
+        if block.problem:
+            problems.append(f"part {path}: {block.problem}")
+        found.append(_embedded_part(text_part, path, block.name, block.data, block.kind))
+    return found, problems
+
+
+def _lines(payload: bytes) -> list[bytes]:
+    return payload.split(b"\r\n") if b"\r\n" in payload else payload.split(b"\n")
+
+
+def _embedded_part(text_part: Part, path: str, name: str, data: bytes, origin: str) -> Part:
+    names = (name,) if name else ()
+    return Part(
+        path=path,
+        content_type="application/octet-stream",
+        ancestors=(text_part.content_type, *text_part.ancestors),
+        name=name or None,
+        disposition="attachment",
+        encoding={"uuencode": "x-uuencode"}.get(origin, origin),
+        size=len(data),
+        head=data[:HEAD_BYTES],
+        archive=archive_of(data[:HEAD_BYTES], names, _reader(data), len(data)),
+        origin=origin,
+    )
 
 
 def _reader(payload: bytes) -> archive.Reader:
@@ -287,19 +459,7 @@ def uuencoded_parts(text_part: Part, payload: bytes) -> list[Part]:
     client shows them as attachments."""
     if b"begin" not in payload:
         return []
-    lines = payload.split(b"\r\n") if b"\r\n" in payload else payload.split(b"\n")
     return [
-        Part(
-            path=f"{text_part.path}.uu{number}",
-            content_type="application/octet-stream",
-            ancestors=(text_part.content_type, *text_part.ancestors),
-            name=name,
-            disposition="attachment",
-            encoding="x-uuencode",
-            size=len(data),
-            head=data[:HEAD_BYTES],
-            archive=archive_of(data[:HEAD_BYTES], (name,), _reader(data), len(data)),
-            origin="uuencode",
-        )
-        for number, (name, data) in enumerate(find_uu_blocks(lines), 1)
+        _embedded_part(text_part, f"{text_part.path}.uu{number}", name, data, "uuencode")
+        for number, (name, data) in enumerate(find_uu_blocks(_lines(payload)), 1)
     ]

@@ -8,8 +8,8 @@ For a batch of UIDs this asks, in a few batched commands:
    (``BINARY.SIZE[n]``) and the first few hundred encoded bytes of its content
    (``BODY.PEEK[n]<0.len>``), decoded here: magic bytes and the start of texts;
 3. only where needed: the tail of a zip (its central directory), and the whole of
-   the text parts of messages a server-side ``SEARCH BODY "begin "`` names (uuencoded
-   files hide there).
+   the text parts of messages a server-side ``SEARCH BODY`` for ``begin ``, ``=ybegin``
+   or ``converted with BinHex`` names (uuencoded, yEnc and BinHex files hide there).
 
 The part headers are interpreted by the same `describe_part` as the raw builder, so
 names and types agree exactly. Where a message could be read two ways, or a part's
@@ -32,12 +32,12 @@ from app.core.facts import HEAD_BYTES, HEADER_FIELDS, MessageFacts, Part, is_mes
 from app.core.mime import decode_body, read_header_block
 from app.core.parse import (
     MAX_DEPTH,
-    UUENCODE_TYPES,
     archive_of,
     describe_part,
-    may_hold_uuencode,
+    embedded_files,
+    is_encoded_file,
+    may_hold_encoded_files,
     readings,
-    uuencoded_parts,
 )
 
 BATCH = 500
@@ -135,9 +135,9 @@ class ImapFactsBuilder:
     """Builds facts for UIDs of the selected folder through a ``fetch`` function.
 
     ``fetch(uids, items)`` is `IMAPClient.fetch`; ``search_uu(uids)`` returns the UIDs
-    whose body contains ``begin `` (server-side search); ``fetch_raw(uid)`` downloads a
-    whole message for the fallback. Kept apart from the connection so the facts logic
-    can be read (and tested) on its own.
+    whose body may hold a uuencoded, yEnc or BinHex file (server-side search);
+    ``fetch_raw(uid)`` downloads a whole message for the fallback. Kept apart from the
+    connection so the facts logic can be read (and tested) on its own.
     """
 
     def __init__(
@@ -238,9 +238,16 @@ class ImapFactsBuilder:
             return None
         return MessageFacts(headers=tuple(top.fields), parts=tuple(item.parts), size=item.size)
 
-    def _add(self, item: _Pending, node: Node, ancestors: tuple[str, ...]) -> bool:
+    def _add(
+        self,
+        item: _Pending,
+        node: Node,
+        ancestors: tuple[str, ...],
+        boundaries: frozenset[str] = frozenset(),
+    ) -> bool:
         """Append the part for ``node`` and its children; False when only the raw
-        bytes can tell what this message is."""
+        bytes can tell what this message is (``boundaries``: those of the multiparts
+        around it, as a nested one that reuses one is read differently by clients)."""
         if node.header_section is None:
             block = read_header_block(item.headers)
         else:
@@ -253,14 +260,18 @@ class ImapFactsBuilder:
         if notes or base.encoding not in _KNOWN_ENCODINGS:
             return False
         base = replace(base, path=node.path)
-        if node.kind == "leaf" and is_message_type(base.content_type):
+        if node.kind == "leaf" and (
+            is_message_type(base.content_type) or base.content_type == "message/partial"
+        ):
             return False  # a message type the server does not open (message/news)
         inner = (base.content_type, *ancestors)
         if node.kind == "multipart":
+            boundary = ctype.param("boundary", "first")
             if (
                 len(ancestors) >= MAX_DEPTH
                 or not base.content_type.startswith("multipart/")
-                or not ctype.param("boundary", "first")
+                or not boundary
+                or boundary in boundaries
                 or not node.children
                 or (
                     base.content_type != "multipart/digest"
@@ -275,7 +286,7 @@ class ImapFactsBuilder:
                 # (its header is empty): only the raw bytes say what clients see.
                 return False
             item.parts.append(base)
-            return all(self._add(item, c, inner) for c in node.children)
+            return all(self._add(item, c, inner, boundaries | {boundary}) for c in node.children)
         if node.kind == "message":
             if base.encoding not in ("7bit", "8bit", "binary"):
                 return False
@@ -300,13 +311,15 @@ class ImapFactsBuilder:
             archive=archive_of(head, base.names, self._tail_reader(item, node, base, size), size),
         )
         item.parts.append(part)
-        uu_type = base.content_type in UUENCODE_TYPES
-        if uu_type or (item.uu_candidate and may_hold_uuencode(base.content_type)):
+        if is_encoded_file(base) or (item.uu_candidate and may_hold_encoded_files(base)):
             whole = self._fetch_counted([item.uid], [f"BODY.PEEK[{node.path}]"])
             body = _section(whole.get(item.uid, {}), f"BODY[{node.path}]")
             self.stats.content_bytes += len(body)
             payload, _ = decode_body(body, base.encoding)
-            item.parts.extend(uuencoded_parts(part, payload))
+            found, problems = embedded_files(part, payload)
+            if problems:
+                return False  # a block that cannot be read: the raw reader says so
+            item.parts.extend(found)
         return True
 
     def _tail_reader(self, item: _Pending, node: Node, base: Part, size: int) -> zipdir.Reader:

@@ -66,7 +66,9 @@ def facts_builder(client: imapclient.IMAPClient) -> ImapFactsBuilder:
     """A facts builder over one connection (the selected folder)."""
 
     def search_uu(uids: Sequence[int]) -> set[int]:
-        found = client.search(["UID", ",".join(str(u) for u in uids), "BODY", "begin "])
+        criteria = ["UID", ",".join(str(u) for u in uids), "OR", "BODY", "begin ", "OR"]
+        criteria += ["BODY", "=ybegin", "BODY", "converted with BinHex"]
+        found = client.search(criteria)
         return {int(u) for u in found}
 
     def fetch_raw(uid: int) -> bytes:

@@ -1533,6 +1533,175 @@ def _() -> str:
                            1)
 
 
+# ==================================================================================
+# Multipart shapes real mailers write (reused, mismatched and missing boundaries)
+# ==================================================================================
+
+
+@case("nested_reused_boundary_zip_exe")
+def _() -> str:
+    # A campaign shape: the multipart/alternative inside reuses the outer boundary; the
+    # zip with a program comes after the inner closing delimiter. Thunderbird reads it.
+    b = "----=_Part_0_1234567.1705280671000"
+    alt = multipart(b, [text("Please see the invoice attached."),
+                        part('text/html; charset="us-ascii"',
+                             "<p>Please see the invoice attached.</p>")])
+    data = zip_bytes([("invoice_2024_0115.exe", exe())])
+    body = multipart(b, [part(f'multipart/alternative; boundary="{b}"', alt),
+                         attachment("invoice.zip", data, "application/zip")])
+    return mail(body, subject="Invoice 0115", ctype=mixed(b))
+
+
+@case("boundary_case_differs_exe", crlf=False)
+def _() -> str:
+    # The declared boundary and the delimiter lines differ in case (and the body's are
+    # the ones a repairing client uses).
+    body = multipart("=_Part_ab12", [text("Here is the tool."),
+                                     attachment("tool.exe", exe())])
+    return mail(body, frm="Bob <bob@example.net>", subject="tool",
+                ctype='multipart/mixed; boundary="=_PART_AB12"')
+
+
+@case("part_header_runs_into_body_exe")
+def _() -> str:
+    # No blank line between a part's header and its base64 body: Python reads the
+    # body from the first line that is not a field; Thunderbird sees no body.
+    att = attachment("statement.pdf", exe()).replace("\n\n", "\n", 1)
+    body = multipart("=_nb", [text("The statement is attached."), att])
+    return mail(body, frm="Bob <bob@example.net>", subject="statement", ctype=mixed("=_nb"))
+
+
+@case("nested_multipart_not_closed_exe", crlf=False)
+def _() -> str:
+    # The inner multipart/alternative is never closed; the outer delimiter ends it and
+    # the program after it is still an attachment of the outer multipart.
+    alt = multipart("=_alt_open", [text("See attached.")], close=False)
+    body = multipart("=_outer", [part('multipart/alternative; boundary="=_alt_open"', alt),
+                                 attachment("setup.exe", exe())])
+    return mail(body, subject="setup", ctype=mixed("=_outer"))
+
+
+# ==================================================================================
+# Files in encodings older than MIME: BinHex 4.0, yEnc, and message/partial
+# ==================================================================================
+
+HQX = b"!\"#$%&'()*+,-012345689@ABCDEFGHIJKLMNPQRSTUVXYZ[`abcdefhijklmpqr"
+
+
+
+
+def rle90(data: bytes) -> bytes:
+    """BinHex run-length coding: runs of 3 to 255 as ``x 0x90 n``, 0x90 as ``0x90 0``."""
+    out = bytearray()
+    index = 0
+    while index < len(data):
+        byte = data[index]
+        run = 1
+        while index + run < len(data) and data[index + run] == byte and run < 255:
+            run += 1
+        literal = bytes([byte, 0]) if byte == 0x90 else bytes([byte])
+        if run >= 3:
+            out += literal + bytes([0x90, run])
+        else:
+            out += literal * run
+        index += run
+    return bytes(out)
+
+
+def binhex(name: str, data: bytes, resource: bytes = b"") -> bytes:
+    """A BinHex 4.0 file: header, data fork and resource fork, each with its CRC."""
+    raw_name = name.encode("mac_roman")
+    header = bytes([len(raw_name)]) + raw_name + b"\x00" + b"APPL" + b"????" + b"\x00\x00"
+    header += len(data).to_bytes(4, "big") + len(resource).to_bytes(4, "big")
+    stream = b""
+    for chunk in (header, data, resource):
+        stream += chunk + binascii.crc_hqx(chunk + b"\x00\x00", 0).to_bytes(2, "big")
+    packed = rle90(stream)
+    bits = "".join(f"{b:08b}" for b in packed)
+    bits += "0" * (-len(bits) % 6)
+    chars = bytes(HQX[int(bits[i : i + 6], 2)] for i in range(0, len(bits), 6))
+    lines = [chars[i : i + 64] for i in range(0, len(chars), 64)]
+    body = b":" + b"\r\n".join(lines) + b":"
+    return b"(This file must be converted with BinHex 4.0)\r\n\r\n" + body + b"\r\n"
+
+
+def yenc(name: str, data: bytes, *, part: tuple[int, int, int] | None = None) -> bytes:
+    """A yEnc block (``part`` = (number, total, begin offset) for one part of a split
+    file); critical characters escaped with ``=`` and 64 added."""
+    out = bytearray()
+    line = bytearray()
+    for byte in data:
+        value = (byte + 42) % 256
+        if value in (0, 10, 13, 61) or (value in (9, 32, 46) and not line):
+            line += b"=" + bytes([(value + 64) % 256])
+        else:
+            line.append(value)
+        if len(line) >= 128:
+            out += line + b"\r\n"
+            line = bytearray()
+    if line:
+        out += line + b"\r\n"
+    if part is None:
+        head = f"=ybegin line=128 size={len(data)} name={name}\r\n"
+        tail = f"=yend size={len(data)} crc32={binascii.crc32(data):08x}\r\n"
+    else:
+        number, total, begin = part
+        head = f"=ybegin part={number} total={total} line=128 size=999999 name={name}\r\n"
+        head += f"=ypart begin={begin + 1} end={begin + len(data)}\r\n"
+        tail = f"=yend size={len(data)} part={number} pcrc32={binascii.crc32(data):08x}\r\n"
+    return head.encode() + bytes(out) + tail.encode()
+
+
+@case("binhex_in_text_exe")
+def _() -> bytes:
+    # A Mac-era mail: the text carries a BinHex 4.0 file whose data fork is a program.
+    head = mail("", frm="Bob <bob@example.net>", subject="the installer", ctype=None)
+    body = b"The installer is below.\r\n\r\n" + binhex("Installer.exe", exe())
+    return head.replace("\n", "\r\n").encode() + body
+
+
+@case("yenc_in_text_exe")
+def _() -> bytes:
+    # The first part of a yEnc file split over two messages (Usenet style).
+    head = mail("", frm="Poster <poster@news.example>", subject="setup [1/2]", ctype=None)
+    return head.replace("\n", "\r\n").encode() + yenc("setup.exe", exe(1200)[:600],
+                                                         part=(1, 2, 0))
+
+
+@case("yenc_in_text_notes")
+def _() -> bytes:
+    head = mail("", frm="Poster <poster@news.example>", subject="notes", ctype=None)
+    return head.replace("\n", "\r\n").encode() + yenc("notes.txt", b"Meeting notes.\r\n" * 20)
+
+
+@case("message_partial_whole_exe")
+def _() -> str:
+    # message/partial holding a whole message (number=1, total=1) with a program.
+    inner = ("Subject: report\nMIME-Version: 1.0\n"
+             'Content-Type: multipart/mixed; boundary="=_in"\n\n'
+             + multipart("=_in", [text("The report is attached."),
+                                   attachment("report.exe", exe())]))
+    return mail(inner, subject="report",
+                ctype='message/partial; id="part.4711@shop.example"; number=1; total=1')
+
+
+@case("message_partial_first_of_three_exe", crlf=False)
+def _() -> str:
+    # The first of three fragments: the inner headers name a program; its content is cut.
+    inner = ("Subject: report\nMIME-Version: 1.0\n"
+             'Content-Type: multipart/mixed; boundary="=_in"\n\n'
+             + multipart("=_in", [text("The report is attached."),
+                                   attachment("report.exe", exe(4000))]))
+    return mail(inner[:900], subject="report (1/3)",
+                ctype='message/partial; id="part.4712@shop.example"; number=1; total=3')
+
+
+@case("message_partial_later_fragment")
+def _() -> str:
+    return mail(b64(exe(2000))[:800] + "\n", subject="report (2/3)",
+                ctype='message/partial; id="part.4712@shop.example"; number=2; total=3')
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     for old in OUT.glob("*.eml"):
