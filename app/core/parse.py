@@ -39,6 +39,9 @@ from app.core.mime import (
 
 MAX_DEPTH = 40
 MAX_PARTS = 2_000
+#: Bytes searched for the blank line that ends a part's header (a longer header is
+#: read up to the next delimiter), so that parts without one cost no more than others.
+MAX_PART_HEADER = 1 << 16
 _WANTED = {name.lower() for name in HEADER_FIELDS}
 _COMPRESSED_SINGLE = {
     b"\x1f\x8b": "gz",
@@ -247,7 +250,8 @@ def _header_stop(walk: _Walk, start: int, end: int, markers: tuple[bytes, ...]) 
     """Where a part's header block must stop at the latest: its blank line, or a
     delimiter line before it (a part with no blank line has no body)."""
     data = walk.data
-    blank = start if data.startswith(b"\r\n", start) else data.find(b"\r\n\r\n", start, end)
+    window = min(end, start + MAX_PART_HEADER)
+    blank = start if data.startswith(b"\r\n", start) else data.find(b"\r\n\r\n", start, window)
     limit = end if blank < 0 else blank + 2
     delimiter = find_delimiter(data, start, limit, markers, walk.budget)
     return end if delimiter is None else delimiter.body_end
