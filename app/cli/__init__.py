@@ -1,4 +1,5 @@
-"""The ``mailsentry`` command: scan, explain, settings, accounts, watch, gui.
+"""The ``mailsentry`` command: scan, explain, settings, accounts, watch, messages,
+release, undo, history, gui.
 
 Exit status follows ``clamscan``: 0 nothing dangerous, 1 something dangerous,
 2 an error (a source, a server or the settings file could not be used; everything
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from app import __version__
-from app.cli import accounts, scan, watch
+from app.cli import accounts, messages, scan, watch
 from app.cli.common import EXIT_CLEAN, EXIT_ERROR, Env, state_problem
 from app.core import names
 from app.core.detectors import BY_ID, DETECTORS
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     accounts.add_parser(sub)
     watch.add_parser(sub)
+    messages.add_parsers(sub)
     sub.add_parser("gui", help="open the desktop app (also what 'make run' does)")
     return parser
 
@@ -113,6 +115,7 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
             print(f"{env.settings.path}: OK", file=out)
         return EXIT_ERROR if env.settings_problem else EXIT_CLEAN
     handlers = {"scan": scan.run, "accounts": accounts.run, "watch": watch.run}
+    handlers |= dict.fromkeys(("messages", "release", "undo", "history"), messages.run)
     status = handlers[args.command](args, env)
     return EXIT_ERROR if env.settings_problem else status
 

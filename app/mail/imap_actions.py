@@ -21,6 +21,9 @@ Why it is built this way:
   refused rather than risk moving the wrong message.
 * Commands over many UIDs are batched below Dovecot's 64 KB command limit, and every
   FETCH uses PEEK, so no action marks mail as read.
+* The model of where each message is (`app.store.state`) follows every move in the
+  same transaction as the journal entry that says it is done: the UID from COPYUID
+  (or found by key), a local copy for a delete, recovery's findings likewise.
 
 Until the journal has columns for them, a pending entry's ``detail`` holds a small JSON
 object (INTERNALDATE, the destination's UIDNEXT); finishing the entry replaces it with a
@@ -46,7 +49,7 @@ from imapclient import IMAPClient
 from app.mail.errors import ConnectionLost, FolderMissing, MailError, ServerError
 from app.store.accounts import Account
 from app.store.localcopy import LocalCopies
-from app.store.state import JournalEntry, State
+from app.store.state import JournalEntry, Location, State
 
 log = logging.getLogger(__name__)
 
@@ -195,8 +198,9 @@ def release(
 ) -> list[Outcome]:
     """Move quarantined messages back where they came from.
 
-    A journal entry says where; for a `Target` the journal entry that put it in its
-    folder does, else it goes to the account's first watched folder.
+    A journal entry says where; for a `Target` the model's record of the message does
+    (the folder it was first seen in), else the journal entry that put it in its
+    folder, else it goes to the account's first watched folder.
     """
     origins = {
         (e.dst_folder, e.dst_uidvalidity, e.dst_uid): e.src_folder
@@ -207,9 +211,12 @@ def release(
     for index, item in enumerate(items):
         if isinstance(item, JournalEntry):
             jobs.append(_Job(index, _where_now(item), item.src_folder or _home(account)))
-        else:
-            origin = origins.get((item.folder, item.uidvalidity, item.uid))
-            jobs.append(_Job(index, item, origin or _home(account)))
+            continue
+        known = state.find(account.id, Location(item.folder, item.uidvalidity, item.uid))
+        origin = known.origin if known is not None else ""
+        if not origin or origin == account.quarantine:
+            origin = origins.get((item.folder, item.uidvalidity, item.uid)) or _home(account)
+        jobs.append(_Job(index, item, origin))
     return _Run(client, state, account, "release", batch_id).move_all(jobs)
 
 
@@ -259,7 +266,7 @@ def recover(client: IMAPClient, state: State, account: Account) -> list[Recovery
         return []
     session = _Session(client)
     with _server_errors(session):
-        results = _reconcile(session, state, entries)
+        results = _reconcile(session, state, account, entries)
     _close_undone(state, account.id)
     return results
 
@@ -580,6 +587,13 @@ class _Run:
                         dst_uidvalidity=part.dst_validity,
                         detail=detail,
                     )
+                    self.state.relocate(
+                        self.account.id,
+                        Location(part.src, part.src_validity, move.uid),
+                        Location(part.dst, part.dst_validity, uid or 0),
+                        place=_place(self.account, part.dst),
+                        action=_place_action(self.account, part.dst),
+                    )
                     self.outcomes[move.job.index] = Outcome(
                         move.job.target, "moved", detail, part.dst, uid, journal_id=move.entry_id
                     )
@@ -632,6 +646,15 @@ class _Run:
         with self.state.transaction():
             for move, path in saved:
                 self.state.journal_update(move.entry_id, state="done", detail=detail)
+                target = move.job.target
+                self.state.relocate(
+                    self.account.id,
+                    Location(target.folder, target.uidvalidity, target.uid),
+                    None,
+                    place="deleted",
+                    action="delete",
+                    local_copy=str(path),
+                )
                 self.outcomes[move.job.index] = Outcome(
                     move.job.target, "deleted", detail, local_copy=path, journal_id=move.entry_id
                 )
@@ -645,6 +668,32 @@ def _done_detail(session: _Session, src: str, dst: str, *, removed: bool) -> str
             "expunges)"
         )
     return f"moved from {src!r} to {dst!r}"
+
+
+def _place(account: Account, folder: str) -> str:
+    """The model's place for a message in ``folder`` of ``account``."""
+    return "quarantine" if folder == account.quarantine else "folder"
+
+
+def _place_action(account: Account, folder: str) -> str:
+    """What moving a message into ``folder`` is, whatever asked for it (an undo too)."""
+    return "quarantine" if folder == account.quarantine else "release"
+
+
+def _follow(state: State, account: Account, entry: JournalEntry, uid: int | None) -> None:
+    """The model follows a move or delete that recovery found done."""
+    at = Location(entry.src_folder or "", entry.src_uidvalidity or 0, entry.src_uid or 0)
+    if entry.dst_folder is None:
+        state.relocate(
+            account.id, at, None, place="deleted", action="delete",
+            local_copy=entry.local_copy or "",
+        )  # fmt: skip
+        return
+    to = Location(entry.dst_folder, entry.dst_uidvalidity or 0, uid or 0)
+    dst = entry.dst_folder
+    state.relocate(
+        account.id, at, to, place=_place(account, dst), action=_place_action(account, dst)
+    )
 
 
 def _close_undone(state: State, account_id: str) -> None:
@@ -680,14 +729,16 @@ def _by_size(moves: list[_Move]) -> Iterator[list[_Move]]:
 # -- recovery ---------------------------------------------------------------------------
 
 
-def _reconcile(session: _Session, state: State, entries: list[JournalEntry]) -> list[Recovery]:
+def _reconcile(
+    session: _Session, state: State, account: Account, entries: list[JournalEntry]
+) -> list[Recovery]:
     """Look for each entry's message in its destination, then in its source, and settle."""
     copies: dict[int, _Seen] = {}
     for dst, group in _group([e for e in entries if e.dst_folder], _dst_of).items():
         copies.update(_find_copies(session, dst, group))
     results: list[Recovery] = []
-    for src, group in _group(entries, _src_of).items():
-        results += _settle(session, state, src, group, copies)
+    for group in _group(entries, _src_of).values():
+        results += _settle(session, state, account, group, copies)
     return results
 
 
@@ -717,10 +768,11 @@ def _find_copies(session: _Session, dst: str, entries: list[JournalEntry]) -> di
 def _settle(
     session: _Session,
     state: State,
-    src: str,
+    account: Account,
     entries: list[JournalEntry],
     copies: dict[int, _Seen],
 ) -> list[Recovery]:
+    src = _src_of(entries[0])
     originals = _find_originals(session, src, entries)
     remove: list[int] = []
     settled: list[tuple[JournalEntry, Settled, str, int | None]] = []
@@ -761,6 +813,8 @@ def _settle(
             state.journal_update(
                 entry.id, state=result, detail=detail, dst_uid=uid or entry.dst_uid
             )
+            if result == "done":
+                _follow(state, account, entry, uid or entry.dst_uid)
     return [Recovery(entry, result, detail) for entry, result, detail, _uid in settled]
 
 

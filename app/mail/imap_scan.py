@@ -22,8 +22,8 @@ from app.core.rules import Rules
 from app.core.verdict import Verdict
 from app.mail.errors import FolderMissing
 from app.mail.imap_facts import BATCH, BuildStats, ImapFactsBuilder
-from app.services.records import message_record
 from app.store.accounts import Account
+from app.store.records import message_record
 from app.store.state import State
 
 

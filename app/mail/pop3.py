@@ -38,9 +38,9 @@ from app.core.verdict import Verdict
 from app.mail.connect import open_pop3
 from app.mail.errors import ConnectionLost, MailError, ServerError
 from app.mail.pop3_wire import Unreadable, long_command
-from app.services.records import message_record
 from app.store.accounts import Account
 from app.store.localcopy import LocalCopies
+from app.store.records import message_record
 from app.store.state import JournalEntry, MessageRecord, State
 
 #: Messages up to this size are read whole at once: a first partial read would save
@@ -323,7 +323,7 @@ def quarantine_pop3(
         server.quit()
     for entry_id, record, path in marked:
         state.journal_update(entry_id, state="done")
-        state.set_action(record, "quarantined")
+        state.keep_locally(record.account, record.uidl, str(path))
         actions.append(Pop3Action(record.uidl, "done", path))
     return actions
 
@@ -403,14 +403,13 @@ def recover_pop3(
                 actions.append(action)
         quit_sent = True
         server.quit()
-    judged = {r.uidl: r for r in state.messages(account.id) if r.uidl}
     for entry, path in (item for items in deleting.values() for item in items):
         detail = "deleted from the server when the quarantine was resumed"
         state.journal_update(entry.id, state="done", detail=detail)
         actions.append(Pop3Action(str(entry.uidl), "done", path, detail))
     for action in actions:
-        if action.outcome == "done" and action.uidl in judged:
-            state.set_action(judged[action.uidl], "quarantined")
+        if action.outcome == "done" and action.local_copy is not None:
+            state.keep_locally(account.id, action.uidl, str(action.local_copy))
     return actions
 
 

@@ -1,7 +1,12 @@
-"""Carry out planned actions on the server, for the CLI and the GUI alike.
+"""Carry out actions on the server, for the CLI and the GUI alike: what the settings
+plan for new mail (`act_on`) and what a person asks for on listed messages
+(`act_on_records`, `undo_last`).
 
 Every connection first settles what an earlier, interrupted run left in the journal
-(`recover`), then acts. Each outcome is reported in one line a person can read.
+(`recover`), then acts. `app.mail.imap_actions` and `app.mail.pop3` keep the model of
+where each message is up to date as they move it; an action that changes nothing is
+noted on the message's row here. Each outcome is reported in one line a person can
+read.
 """
 
 from __future__ import annotations
@@ -19,7 +24,10 @@ from app.mail.pop3 import Pop3Result, quarantine_pop3, recover_pop3
 from app.services.server_scan import Planned
 from app.store.accounts import Account
 from app.store.localcopy import LocalCopies
-from app.store.state import State
+from app.store.state import Location, MessageRecord, State
+
+#: What a person can ask for on listed messages.
+KINDS = ("quarantine", "release", "delete")
 
 
 def new_batch() -> str:
@@ -64,10 +72,75 @@ def act_on(
                 outcomes = imap_actions.quarantine(client, state, account, chosen, batch)
             else:
                 outcomes = imap_actions.delete(client, state, copies, account, chosen, batch)
-            lines.extend(describe(account, o) for o in outcomes)
+            lines.extend(_noted(state, account, outcomes))
         return lines
     finally:
         client.logout()
+
+
+def act_on_records(  # noqa: PLR0917 - the action, its messages and the stores
+    account: Account,
+    password: str,
+    kind: str,
+    records: Sequence[MessageRecord],
+    state: State,
+    copies: LocalCopies,
+) -> list[str]:
+    """Quarantine, release or delete listed messages of one account (``kind`` one of
+    `KINDS`), from where the model says each is now; one line per message."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown action {kind!r}")
+    if account.protocol == "pop3":
+        if kind == "release":
+            return [
+                f"NOT changed: {r.source}: a POP3 server cannot take messages back; the local "
+                f"copy stays at {r.local_copy}"
+                for r in records
+            ]
+        return act_pop3(account, password, [r.uidl for r in records], state, copies)
+    batch = new_batch()
+    client = open_imap(account, password)
+    try:
+        lines = recovered_lines(client, state, account)
+        # Recovery may have moved some: act on where each is now.
+        now = [state.find(account.id, r.location) or r for r in records]
+        targets = [Target(r.folder, r.uidvalidity, r.uid, r.message_id, r.size) for r in now]
+        if kind == "quarantine":
+            outcomes = imap_actions.quarantine(client, state, account, targets, batch)
+        elif kind == "release":
+            outcomes = imap_actions.release(client, state, account, targets, batch)
+        else:
+            outcomes = imap_actions.delete(client, state, copies, account, targets, batch)
+        lines.extend(_noted(state, account, outcomes))
+        return lines
+    finally:
+        client.logout()
+
+
+def undo_last(account: Account, password: str, state: State) -> list[str]:
+    """Reverse the account's last quarantine or release batch; one line per message
+    (none when there is nothing to undo)."""
+    if account.protocol == "pop3" or state.last_batch(account.id) is None:
+        return []
+    client = open_imap(account, password)
+    try:
+        lines = recovered_lines(client, state, account)
+        outcomes = imap_actions.undo(client, state, account, new_batch())
+        lines.extend(_noted(state, account, outcomes))
+        return lines
+    finally:
+        client.logout()
+
+
+def _noted(state: State, account: Account, outcomes: Sequence[Outcome]) -> list[str]:
+    """Describe each outcome; a message an action could not move says so on its row."""
+    for outcome in outcomes:
+        if not outcome.ok:
+            where = outcome.target
+            record = state.find(account.id, Location(where.folder, where.uidvalidity, where.uid))
+            if record is not None:
+                state.set_action(record, "failed")
+    return [describe(account, o) for o in outcomes]
 
 
 def recovered_lines(client: IMAPClient, state: State, account: Account) -> list[str]:

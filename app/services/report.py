@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from app.core import names
-from app.core.findings import Finding, Level
+from app.core.findings import Level
 from app.services.scan import Result
+from app.store.records import finding_dict
 
 ADVICE = (
     "Do not open the attachments of dangerous or suspicious mail. Update your "
@@ -25,28 +26,9 @@ def as_json(result: Result) -> dict[str, Any]:
         "message_id": result.message_id,
         "verdict": verdict.level.value if verdict else None,
         "score": verdict.score if verdict else None,
-        "findings": [
-            {
-                "id": f.id,
-                "severity": f.severity.label,
-                "summary": f.summary,
-                "evidence": list(f.evidence),
-                "part": f.part,
-            }
-            for f in (verdict.findings if verdict else ())
-        ],
+        "findings": [finding_dict(f) for f in (verdict.findings if verdict else ())],
         "reasons": list(verdict.reasons) if verdict else [],
         "error": result.error,
-    }
-
-
-def finding_dict(finding: Finding) -> dict[str, Any]:
-    return {
-        "id": finding.id,
-        "severity": finding.severity.label,
-        "summary": finding.summary,
-        "evidence": list(finding.evidence),
-        "part": finding.part,
     }
 
 

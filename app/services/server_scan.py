@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from app.core.findings import Level
 from app.core.rules import Rules
 from app.mail.connect import open_imap
+from app.mail.imap_reconcile import reconcile_account
 from app.mail.imap_scan import ServerMessage, scan_folder
 from app.mail.pop3 import Pop3Result, scan_pop3
 from app.services.scan import Result
 from app.store.accounts import Account
 from app.store.settings import Settings
-from app.store.state import State
+from app.store.state import Location, State
 
 Judged = ServerMessage | Pop3Result
 
@@ -49,6 +50,7 @@ def scan_server(
         )
     client = open_imap(account, password)
     try:
+        reconcile_account(client, state, account, also=(folder,))
         return scan_folder(
             client,
             account,
@@ -79,18 +81,19 @@ def plan(
 ) -> list[Planned]:
     """The action for each flagged message: the account's choice, else the settings'.
 
-    With ``state``, a message the user moved back out of quarantine (release or undo,
-    as the journal records) is left where it is: it arrives with a new UID and is
-    judged again, and quarantining it again would overrule the user.
+    With ``state``, only mail seen for the first time is acted on: a message the model
+    knew elsewhere before (released or undone by the user, moved back by another
+    program) is left where it is, since acting again would overrule a person. Mail in
+    the quarantine folder already is where it should be.
     """
-    returned = _returned_by_user(state, account) if state is not None else set()
     out: list[Planned] = []
     for message in messages:
         level = message.verdict.level
         if level is Level.CLEAN:
             continue
         if isinstance(message, ServerMessage) and (
-            (message.folder, message.uidvalidity, message.uid) in returned
+            message.folder == account.quarantine
+            or (state is not None and _moved_here(state, account, message))
         ):
             continue
         action = account.actions.get(level.value) or settings[f"actions.{level.value}"]
@@ -99,10 +102,8 @@ def plan(
     return out
 
 
-def _returned_by_user(state: State, account: Account) -> set[tuple[str, int, int]]:
-    """Where released and undone messages now are, by folder, UIDVALIDITY and UID."""
-    return {
-        (e.dst_folder, e.dst_uidvalidity, e.dst_uid)
-        for e in state.journal(state="done", account=account.id)
-        if e.kind in ("release", "undo") and e.dst_folder and e.dst_uidvalidity and e.dst_uid
-    }
+def _moved_here(state: State, account: Account, message: ServerMessage) -> bool:
+    """Whether the model knew this message somewhere else before it came here."""
+    at = Location(message.folder, message.uidvalidity, message.uid)
+    known = state.find(account.id, at)
+    return known is not None and known.first_source != known.source

@@ -21,6 +21,7 @@ import imapclient
 
 from app.mail.connect import open_imap
 from app.mail.errors import LoginFailed, MailError
+from app.mail.imap_reconcile import reconcile_account, sync_quarantine
 from app.mail.imap_scan import ServerMessage, scan_folder
 from app.mail.imap_watch import watch_folder
 from app.mail.pop3 import scan_pop3
@@ -83,7 +84,11 @@ class Watch:
     def _scan_imap(self, account: Account, folder: str, client: imapclient.IMAPClient) -> None:
         rules = self.settings.rules(me=account.address or None)
         with self._lock:  # one state writer at a time
+            # The model first learns what left (another program), then what is new.
+            reconcile_account(client, self.state, account)
             messages: list[ServerMessage] = scan_folder(client, account, folder, self.state, rules)
+            if account.quarantine not in account.folders:
+                sync_quarantine(client, self.state, account, rules)
         self._handle(account, messages)
         self.on_pass(account)
 

@@ -1,5 +1,24 @@
-"""The sqlite state file: what was judged, where each folder's scan stands, and the
-journal of every action taken on the server.
+"""The sqlite state file: the one model of where each message is, where each folder's
+scan stands, and the journal of every action taken on the server.
+
+**The model.** A judged message is one row of ``messages`` (one `MessageRecord`) for
+its whole life: its identity (``id``) survives every move. The row holds its current
+location — account, folder, UIDVALIDITY and UID (POP3: its UIDL), or, once only a local
+copy is left, that copy — its ``place`` (see `PLACES`), its last action and the folder
+it came from (``origin``). Every path that moves mail updates the row in place:
+`app.mail.imap_actions` (quarantine, release, undo, delete, crash recovery) through
+`State.relocate` in the same transaction as the journal entry, POP3's quarantine
+through `State.keep_locally`, and each check through `State.reconcile`, which notices
+mail another program moved or expunged. A message that turns up again elsewhere (by
+Message-ID and size, or size and Date without one) takes back its old row.
+
+**How views read it.** `State.messages` lists what is where now (``place`` "gone"
+left out unless asked); `MessageRecord.key` is the identity to select and remember a
+row by (its ``source`` URL changes with every move); `MessageRecord.quarantined` says
+whether it sits in quarantine (an account's quarantine folder, or POP3's local
+copies); `State.find_source` finds a message by any URL it was listed under;
+`State.journal` is its history. Nothing else needs to be kept in step: re-read after
+each change.
 
 A verdict and the checkpoint that covers it are written in one transaction, so a
 restart never rescans a judged message and never skips an unjudged one. An action is
@@ -18,6 +37,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
+
+#: Where a message is: ``folder`` an ordinary folder on the server (POP3: the server's
+#: mailbox); ``quarantine`` the account's quarantine folder, or for POP3 a local copy
+#: after the server deleted it; ``deleted`` deleted on the server, a local copy kept;
+#: ``gone`` moved or expunged by another program, to nowhere MailSentry looks.
+PLACES = ("folder", "quarantine", "deleted", "gone")
+#: Where `State.messages` looks unless told otherwise: everything MailSentry can reach.
+LISTED = ("folder", "quarantine", "deleted")
+#: Rows of mail that left for good are kept this long, so that it is recognised if it
+#: comes back; then forgotten (the journal keeps their history).
+GONE_KEEP_S = 90 * 86400
+_VERSION = 2  # PRAGMA user_version of the current schema
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS checkpoints (
@@ -43,6 +75,21 @@ CREATE TABLE IF NOT EXISTS journal (
     state TEXT NOT NULL, detail TEXT, started REAL, finished REAL);
 CREATE INDEX IF NOT EXISTS journal_state ON journal (state);
 """
+#: Columns added after a state file was first written: name, declaration.
+_ADDED = (
+    ("details", "TEXT"),
+    ("timestamp", "REAL"),
+    ("place", "TEXT NOT NULL DEFAULT 'folder'"),
+    ("origin", "TEXT NOT NULL DEFAULT ''"),
+    ("first_source", "TEXT NOT NULL DEFAULT ''"),
+    ("local_copy", "TEXT NOT NULL DEFAULT ''"),
+    ("acted_at", "REAL"),
+)
+#: What a new verdict replaces in a message's row (its identity and history stay).
+_JUDGED = (
+    "source", "message_id", "sender", "subject", "date", "size", "attachments",
+    "verdict", "score", "findings", "reasons", "judged_at", "details", "timestamp",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -65,11 +112,36 @@ class MessageRecord:
     attachments: tuple[str, ...] = ()
     findings: tuple[dict[str, Any], ...] = ()
     reasons: tuple[str, ...] = ()
+    #: The last thing MailSentry did to it: "quarantine", "release", "delete",
+    #: "failed" (an action that changed nothing), or "".
     action: str = ""
     #: The Date header as a POSIX time (0 when unreadable): sorting needs no parsing.
     timestamp: float = 0.0
     #: What the risk panel shows without the message: header lines, attachments.
     details: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: The row's identity in the state file (0 before it is stored).
+    id: int = field(default=0, compare=False)
+    #: One of `PLACES`.
+    place: str = "folder"
+    #: The folder it was first seen in: where a release takes it back.
+    origin: str = ""
+    #: The URL it was first listed under (a notice names a message by it).
+    first_source: str = ""
+    #: The local copy, once one was kept (delete, POP3 quarantine).
+    local_copy: str = ""
+
+    @property
+    def key(self) -> str:
+        """What stays the same when the message moves: select and remember rows by it."""
+        return f"{self.account}#{self.id}" if self.id else self.source
+
+    @property
+    def quarantined(self) -> bool:
+        return self.place == "quarantine"
+
+    @property
+    def location(self) -> Location:
+        return Location(self.folder, self.uidvalidity, self.uid)
 
 
 @dataclass(frozen=True)
@@ -90,6 +162,17 @@ class JournalEntry:
     local_copy: str | None
     state: str
     detail: str | None
+    started: float | None = None
+    finished: float | None = None
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a message is on an IMAP server (``uid`` 0: somewhere in that folder)."""
+
+    folder: str
+    uidvalidity: int
+    uid: int
 
 
 class State:
@@ -107,19 +190,33 @@ class State:
         self._migrate()
 
     def _migrate(self) -> None:
-        """Columns added after a state file was first written."""
+        """Bring a state file written by an earlier version up to date."""
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(messages)")}
-        for column, kind in (("details", "TEXT"), ("timestamp", "REAL")):
+        for column, kind in _ADDED:
             if column not in columns:
                 self.db.execute(f"ALTER TABLE messages ADD COLUMN {column} {kind}")
+        self.db.execute("CREATE INDEX IF NOT EXISTS messages_source ON messages (source)")
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        with self.transaction() as db:
+            if version < _VERSION:
+                _one_row_per_message(self)
+                db.execute(f"PRAGMA user_version={_VERSION}")
+            db.execute(
+                "DELETE FROM messages WHERE place='gone' AND coalesce(acted_at, 0) < ?",
+                (time.time() - GONE_KEEP_S,),
+            )
 
     def close(self) -> None:
         self.db.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One transaction at a time: the GUI's workers share this connection."""
+        """One transaction at a time: the GUI's workers share this connection. A
+        transaction opened inside another joins it."""
         with self.lock:
+            if self.db.in_transaction:
+                yield self.db
+                return
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 yield self.db
@@ -137,11 +234,13 @@ class State:
         return (int(row[0]), int(row[1])) if row else None
 
     def reset_folder(self, account: str, folder: str, uidvalidity: int) -> None:
-        """UIDVALIDITY changed: every old UID is meaningless; start the folder over."""
+        """UIDVALIDITY changed: every old UID is meaningless; start the folder over.
+        Its messages are ``gone`` until the new scan finds each again by its key."""
         with self.transaction() as db:
             db.execute(
-                "DELETE FROM messages WHERE account=? AND folder=? AND uidvalidity!=?",
-                (account, folder, uidvalidity),
+                "UPDATE messages SET place='gone', acted_at=? WHERE account=? AND folder=? "
+                "AND uidvalidity!=? AND uidl='' AND place IN ('folder', 'quarantine')",
+                (time.time(), account, folder, uidvalidity),
             )
             db.execute(
                 "INSERT OR REPLACE INTO checkpoints VALUES (?, ?, ?, 0)",
@@ -157,10 +256,15 @@ class State:
         folder: str = "",
         uidvalidity: int = 0,
     ) -> None:
-        """Store verdicts and (IMAP) move the folder's checkpoint, atomically."""
+        """Store verdicts and (IMAP) move the folder's checkpoint, atomically.
+
+        A message the model has keeps its row: at the same place its verdict is
+        brought up to date; one that left and turns up here again takes back its row
+        (`_revive`); only a message never seen gets a new row.
+        """
         with self.transaction() as db:
             for record in records:
-                _insert_message(db, record)
+                _store(db, record)
                 if record.uidl:
                     db.execute(
                         "INSERT OR IGNORE INTO pop3_seen VALUES (?, ?)",
@@ -180,25 +284,139 @@ class State:
         return {str(r[0]) for r in rows}
 
     def forget_uidls(self, account: str, keep: set[str]) -> None:
-        """Drop UIDLs the server no longer has, so the table does not grow forever."""
+        """Drop UIDLs the server no longer has, so the table does not grow forever; a
+        message the model placed on the server has left it (another program)."""
         with self.transaction() as db:
             for uidl in self.seen_uidls(account) - keep:
                 db.execute("DELETE FROM pop3_seen WHERE account=? AND uidl=?", (account, uidl))
+            for record in self.messages(account, places=("folder",)):
+                if record.uidl and record.uidl not in keep:
+                    self._vanish(record)
+
+    def keep_locally(self, account: str, uidl: str, local_copy: str) -> None:
+        """POP3 quarantine: the server deleted the message; its local copy is where it
+        is now."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE messages SET place='quarantine', local_copy=?, action='quarantine', "
+                "acted_at=? WHERE account=? AND uidl=?",
+                (local_copy, time.time(), account, uidl),
+            )
 
     # -- messages ------------------------------------------------------------------
-    def messages(self, account: str | None = None) -> list[MessageRecord]:
-        query = "SELECT * FROM messages" + (" WHERE account=?" if account else "")
-        query += " ORDER BY id"
-        cursor = self.db.execute(query, (account,) if account else ())
+    def messages(
+        self,
+        account: str | None = None,
+        *,
+        folder: str | None = None,
+        places: Iterable[str] = LISTED,
+    ) -> list[MessageRecord]:
+        """What is where now, oldest first (``places=PLACES``: also mail that left)."""
+        wanted = list(places)
+        clauses = [f"place IN ({', '.join('?' for _ in wanted)})"]
+        args: list[Any] = [*wanted]
+        for column, value in (("account", account), ("folder", folder)):
+            if value is not None:
+                clauses.append(f"{column}=?")
+                args.append(value)
+        return self._select(" AND ".join(clauses), args)
+
+    def _select(self, where: str, args: Iterable[Any]) -> list[MessageRecord]:
+        cursor = self.db.execute(f"SELECT * FROM messages WHERE {where} ORDER BY id", list(args))
         names = [c[0] for c in cursor.description]
         return [_message_from_row(dict(zip(names, row, strict=True))) for row in cursor]
 
-    def set_action(self, record: MessageRecord, action: str) -> None:
-        self.db.execute(
-            "UPDATE messages SET action=? WHERE account=? AND folder=? AND uidvalidity=? "
-            "AND uid=? AND uidl=?",
-            (action, record.account, record.folder, record.uidvalidity, record.uid, record.uidl),
+    def uids(self, account: str, folder: str, uidvalidity: int) -> set[int]:
+        """The UIDs of the messages the model places in ``folder`` (cheap: no records)."""
+        rows = self.db.execute(
+            "SELECT uid FROM messages WHERE account=? AND folder=? AND uidvalidity=? "
+            "AND uid!=0 AND uidl='' AND place IN ('folder', 'quarantine')",
+            (account, folder, uidvalidity),
         )
+        return {int(r[0]) for r in rows}
+
+    def find(self, account: str, at: Location) -> MessageRecord | None:
+        """The message the model places at ``at`` (in any place, gone included)."""
+        found = self._select(
+            "account=? AND folder=? AND uidvalidity=? AND uid=? AND uidl=''",
+            (account, at.folder, at.uidvalidity, at.uid),
+        )
+        return found[0] if found else None
+
+    def find_source(self, source: str) -> MessageRecord | None:
+        """The message listed now, or first, under the URL ``source``."""
+        found = self._select("source=? OR first_source=?", (source, source))
+        return found[0] if found else None
+
+    def relocate(
+        self, account: str, at: Location, to: Location | None, *, place: str, action: str,
+        local_copy: str = "",
+    ) -> None:  # fmt: skip
+        """The message at ``at`` was moved to ``to`` (None: only ``local_copy`` is left).
+        Its row follows it; a row made for it at ``to`` meanwhile is merged into it."""
+        with self.transaction() as db:
+            record = self.find(account, at)
+            if record is None:
+                return
+            fields: dict[str, Any] = {"place": place, "action": action, "acted_at": time.time()}
+            if local_copy:
+                fields["local_copy"] = local_copy
+            if to is not None:
+                if to.uid:
+                    db.execute(
+                        "DELETE FROM messages WHERE account=? AND folder=? AND uidvalidity=? "
+                        "AND uid=? AND uidl='' AND id!=?",
+                        (account, to.folder, to.uidvalidity, to.uid, record.id),
+                    )
+                fields |= {
+                    "folder": to.folder,
+                    "uidvalidity": to.uidvalidity,
+                    "uid": to.uid,
+                    "source": moved_url(record.source, to),
+                }
+            _update(db, record.id, fields)
+
+    def update_verdict(self, record: MessageRecord, judged: MessageRecord) -> None:
+        """A new verdict on ``record``'s message (judged again where it is now)."""
+        with self.transaction() as db:
+            fields = dict(zip(_JUDGED, _judged_values(judged), strict=True))
+            fields["source"] = record.source
+            _update(db, record.id, fields)
+
+    def set_action(self, record: MessageRecord, action: str) -> None:
+        """Note on the message's row an action that moved nothing (it failed)."""
+        with self.transaction() as db:
+            _update(db, record.id, {"action": action})
+
+    def reconcile(
+        self, account: str, folder: str, uidvalidity: int, uids: Iterable[int], *,
+        quarantine: bool,
+    ) -> list[MessageRecord]:  # fmt: skip
+        """Bring the model of ``folder`` in line with the UIDs the server lists there:
+        a row whose UID is missing (another program moved or expunged it) becomes
+        ``gone``; rows there are placed as the folder is (``quarantine`` or not). The
+        messages found gone are returned."""
+        present = set(uids)
+        place = "quarantine" if quarantine else "folder"
+        gone: list[MessageRecord] = []
+        with self.transaction() as db:
+            for record in self._select(
+                "account=? AND folder=? AND uidl='' AND place!='deleted'", (account, folder)
+            ):
+                here = record.uidvalidity == uidvalidity and record.uid in present
+                if here and record.place != place:
+                    _update(db, record.id, {"place": place})
+                elif not here and record.place != "gone" and record.uid:
+                    self._vanish(record)
+                    gone.append(record)
+        return gone
+
+    def _vanish(self, record: MessageRecord) -> None:
+        """Another program moved or deleted the message: its row stays (it may turn up
+        again) as ``gone``, and the journal says so."""
+        with self.transaction() as db:
+            _update(db, record.id, {"place": "gone", "acted_at": time.time()})
+            self.note(record, "vanished", "moved or deleted by another program")
 
     # -- journal -------------------------------------------------------------------
     def journal_begin(self, batch: str, account: str, kind: str, **fields: Any) -> int:
@@ -218,8 +436,31 @@ class State:
         with self.lock:
             self.db.execute(sql, (*fields.values(), entry_id))
 
+    def note(self, record: MessageRecord, kind: str, detail: str) -> None:
+        """Write down what happened to a message without MailSentry acting ("vanished"
+        from where ``record`` says, or "found" there), for its history."""
+        side = "src" if kind == "vanished" else "dst"
+        entry = self.journal_begin(
+            "",
+            record.account,
+            kind,
+            **{
+                f"{side}_folder": record.folder,
+                f"{side}_uidvalidity": record.uidvalidity,
+                f"{side}_uid": record.uid,
+            },
+            uidl=record.uidl or None,
+            message_id=record.message_id,
+            size=record.size,
+        )
+        self.journal_update(entry, state="done", detail=detail)
+
     def journal(
-        self, *, state: str | None = None, account: str | None = None, batch: str | None = None
+        self,
+        *,
+        state: str | None = None,
+        account: str | None = None,
+        batch: str | None = None,
     ) -> list[JournalEntry]:
         clauses, args = [], []
         for column, value in (("state", state), ("account", account), ("batch", batch)):
@@ -229,23 +470,11 @@ class State:
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         sql = (
             "SELECT id, batch, account, kind, src_folder, src_uidvalidity, src_uid, uidl, "
-            "dst_folder, dst_uidvalidity, dst_uid, message_id, size, local_copy, state, detail "
-            f"FROM journal{where} ORDER BY id"
+            "dst_folder, dst_uidvalidity, dst_uid, message_id, size, local_copy, state, detail, "
+            f"started, finished FROM journal{where} ORDER BY id"
         )
         cursor = self.db.execute(sql, args)
         return [JournalEntry(*row) for row in cursor]
-
-    def moved_by(
-        self, account: str, folder: str, uidvalidity: int, uid: int
-    ) -> JournalEntry | None:
-        """The latest completed move of this message out of ``folder``, if any."""
-        found = [
-            e
-            for e in self.journal(state="done", account=account)
-            if (e.src_folder, e.src_uidvalidity, e.src_uid) == (folder, uidvalidity, uid)
-            and e.kind in ("quarantine", "undo", "release")
-        ]
-        return found[-1] if found else None
 
     def last_batch(self, account: str | None = None) -> str | None:
         """The newest batch of completed actions that can still be undone."""
@@ -258,35 +487,91 @@ class State:
         return str(row[0]) if row else None
 
 
-def _insert_message(db: sqlite3.Connection, record: MessageRecord) -> None:
+def moved_url(source: str, to: Location) -> str:
+    """``source`` (an RFC 5092 IMAP URL) pointing at ``to`` instead: same server, user."""
+    scheme, sep, rest = source.partition("://")
+    authority = rest.split("/", 1)[0]
+    url = f"{scheme}{sep}{authority}/{quote(to.folder, safe='/')};UIDVALIDITY={to.uidvalidity}"
+    return url + (f"/;UID={to.uid}" if to.uid else "")
+
+
+def _store(db: sqlite3.Connection, record: MessageRecord) -> None:
+    """Insert a verdict, or bring the message's own row up to date."""
+    at = [record.account, record.folder, record.uidvalidity, record.uid, record.uidl]
+    row = db.execute(
+        "SELECT id, place FROM messages WHERE account=? AND folder=? AND uidvalidity=? "
+        "AND uid=? AND uidl=?",
+        at,
+    ).fetchone()
+    if row is None and not record.uidl:
+        row = _revive(db, record)
+    values = _judged_values(record)
+    if row is None:
+        columns = ["account", "folder", "uidvalidity", "uid", "uidl", *_JUDGED]
+        columns += ["action", "origin", "first_source", "place", "local_copy"]
+        marks = ", ".join("?" for _ in columns)
+        db.execute(
+            f"INSERT INTO messages ({', '.join(columns)}) VALUES ({marks})",
+            [*at, *values, record.action, record.folder, record.source, record.place,
+             record.local_copy],
+        )  # fmt: skip
+        return
+    fields = dict(zip(_JUDGED, values, strict=True))
+    fields |= {"folder": record.folder, "uidvalidity": record.uidvalidity, "uid": record.uid}
+    if row[1] == "gone":
+        fields["place"] = "folder"  # `reconcile` tells a quarantine folder
+    _update(db, int(row[0]), fields)
+
+
+def _revive(db: sqlite3.Connection, record: MessageRecord) -> tuple[int, str] | None:
+    """The row of this message if it left its place (or was moved to an unknown UID of
+    this folder) and is found here now: by Message-ID and size, or, without a
+    Message-ID, by size and Date. The journal notes the finding."""
+    if record.message_id:
+        key, args = "message_id=? AND size=?", [record.message_id, record.size]
+    else:
+        key, args = "message_id IS NULL AND size=? AND date=?", [record.size, record.date]
+    row = db.execute(
+        f"SELECT id, place FROM messages WHERE account=? AND uidl='' AND {key} "
+        "AND (place='gone' OR (folder=? AND uid=0)) ORDER BY id LIMIT 1",
+        [record.account, *args, record.folder],
+    ).fetchone()
+    if row is None:
+        return None
+    now = time.time()
     db.execute(
-        "INSERT OR REPLACE INTO messages (account, folder, uidvalidity, uid, uidl, source, "
-        "message_id, sender, subject, date, size, attachments, verdict, score, findings, "
-        "reasons, judged_at, action, details, timestamp) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            record.account,
-            record.folder,
-            record.uidvalidity,
-            record.uid,
-            record.uidl,
-            record.source,
-            record.message_id,
-            record.sender,
-            record.subject,
-            record.date,
-            record.size,
-            json.dumps(list(record.attachments), ensure_ascii=False),
-            record.verdict,
-            record.score,
-            json.dumps(list(record.findings), ensure_ascii=False),
-            json.dumps(list(record.reasons), ensure_ascii=False),
-            time.time(),
-            record.action,
-            json.dumps(record.details, ensure_ascii=False),
-            record.timestamp,
-        ),
-    )
+        "INSERT INTO journal (batch, account, kind, dst_folder, dst_uidvalidity, dst_uid, "
+        "message_id, size, state, detail, started, finished) "
+        "VALUES ('', ?, 'found', ?, ?, ?, ?, ?, 'done', ?, ?, ?)",
+        (record.account, record.folder, record.uidvalidity, record.uid, record.message_id,
+         record.size, f"found in {record.folder!r}", now, now),
+    )  # fmt: skip
+    return int(row[0]), str(row[1])
+
+
+def _update(db: sqlite3.Connection, row_id: int, fields: dict[str, Any]) -> None:
+    assignments = ", ".join(f"{k}=?" for k in fields)
+    db.execute(f"UPDATE messages SET {assignments} WHERE id=?", [*fields.values(), row_id])
+
+
+def _judged_values(record: MessageRecord) -> list[Any]:
+    """`_JUDGED`'s values, in its order."""
+    return [
+        record.source,
+        record.message_id,
+        record.sender,
+        record.subject,
+        record.date,
+        record.size,
+        json.dumps(list(record.attachments), ensure_ascii=False),
+        record.verdict,
+        record.score,
+        json.dumps(list(record.findings), ensure_ascii=False),
+        json.dumps(list(record.reasons), ensure_ascii=False),
+        time.time(),
+        json.dumps(record.details, ensure_ascii=False),
+        record.timestamp,
+    ]
 
 
 def _message_from_row(row: dict[str, Any]) -> MessageRecord:
@@ -310,4 +595,48 @@ def _message_from_row(row: dict[str, Any]) -> MessageRecord:
         action=row["action"],
         details=json.loads(row["details"] or "{}"),
         timestamp=row["timestamp"] or 0.0,
+        id=row["id"],
+        place=row["place"],
+        origin=row["origin"] or row["folder"],
+        first_source=row["first_source"] or row["source"],
+        local_copy=row["local_copy"] or "",
     )
+
+
+def _one_row_per_message(state: State) -> None:
+    """Earlier versions added a row at each message's new place and kept the old one:
+    replay the journal's completed moves so that each message has one row, where it is
+    now, with its last action."""
+    undone: dict[Location, str] = {}  # where each move put its message: its kind
+    for entry in state.journal():
+        if entry.state not in ("done", "undone"):
+            continue
+        if entry.uidl:
+            if entry.kind == "quarantine" and entry.local_copy:
+                state.keep_locally(entry.account, entry.uidl, entry.local_copy)
+            continue
+        if entry.src_folder is None or entry.src_uid is None:
+            continue
+        at = Location(entry.src_folder, entry.src_uidvalidity or 0, entry.src_uid)
+        if entry.kind == "delete":
+            state.relocate(
+                entry.account, at, None, place="deleted", action="delete",
+                local_copy=entry.local_copy or "",
+            )  # fmt: skip
+            continue
+        if entry.dst_folder is None or entry.kind not in ("quarantine", "release", "undo"):
+            continue
+        to = Location(entry.dst_folder, entry.dst_uidvalidity or 0, entry.dst_uid or 0)
+        kind = entry.kind
+        if kind == "undo":  # the reverse of the move it undid
+            kind = "release" if undone.get(at, "quarantine") == "quarantine" else "quarantine"
+        else:
+            undone[to] = kind
+        place = "quarantine" if kind == "quarantine" else "folder"
+        if state.find(entry.account, at) is None:  # the old row was already replaced
+            moved = state.find(entry.account, to)
+            if moved is not None:
+                with state.transaction() as db:
+                    _update(db, moved.id, {"action": kind, "place": place})
+            continue
+        state.relocate(entry.account, at, to, place=place, action=kind)

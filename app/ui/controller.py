@@ -14,21 +14,15 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
-from app.mail.connect import open_imap
 from app.mail.errors import MailError
-from app.mail.imap_actions import Outcome, Target
-from app.mail.imap_actions import delete as imap_delete
-from app.mail.imap_actions import quarantine as imap_quarantine
-from app.mail.imap_actions import release as imap_release
-from app.mail.imap_actions import undo as imap_undo
 from app.resources import resource
 from app.services.accounts import AccountService
-from app.services.actions import act_pop3, describe, new_batch, recovered_lines
-from app.services.records import message_record
+from app.services.actions import act_on_records, undo_last
 from app.services.scan import scan_paths
 from app.services.watch import Watch
 from app.store.accounts import Account
 from app.store.localcopy import LocalCopies
+from app.store.records import message_record
 from app.store.settings import SettingsStore
 from app.store.state import MessageRecord, State
 from app.ui.tasks import SerialWorker
@@ -198,55 +192,16 @@ class Controller(QObject):
 
     def _act_job(self, kind: str, account: Account, chosen: list[MessageRecord]) -> list[str]:
         password = self.accounts.password(account)
-        if account.protocol == "pop3":
-            if kind not in ("quarantine", "delete"):
-                raise MailError(
-                    self.tr(
-                        "A POP3 server cannot take messages back; the "
-                        "local copies stay in MailSentry's folder."
-                    )
+        if kind == "undo":
+            return undo_last(account, password, self.state)
+        if account.protocol == "pop3" and kind not in ("quarantine", "delete"):
+            raise MailError(
+                self.tr(
+                    "A POP3 server cannot take messages back; the "
+                    "local copies stay in MailSentry's folder."
                 )
-            return act_pop3(account, password, [r.uidl for r in chosen], self.state, self.copies)
-        client = open_imap(account, password)
-        try:
-            lines = recovered_lines(client, self.state, account)
-            targets = [Target(r.folder, r.uidvalidity, r.uid, r.message_id, r.size) for r in chosen]
-            # A quarantined message is found again through the journal entry that moved it.
-            moved = [
-                self.state.moved_by(account.id, t.folder, t.uidvalidity, t.uid) or t
-                for t in targets
-            ]
-            batch = new_batch()
-            outcomes: list[Outcome]
-            if kind == "quarantine":
-                outcomes = imap_quarantine(client, self.state, account, targets, batch)
-            elif kind == "release":
-                outcomes = imap_release(client, self.state, account, moved, batch)
-            elif kind == "delete":
-                outcomes = imap_delete(client, self.state, self.copies, account, targets, batch)
-            else:
-                undone = self.state.last_batch(account.id)
-                outcomes = imap_undo(client, self.state, account, batch)
-                self._note_undone(account, undone)
-            for record, outcome in zip(chosen, outcomes, strict=False):
-                self.state.set_action(record, kind if outcome.ok else "failed")
-            lines.extend(describe(account, o) for o in outcomes)
-            return lines
-        finally:
-            client.logout()
-
-    def _note_undone(self, account: Account, batch: str | None) -> None:
-        """Messages an undo put back are listed as released again."""
-        if batch is None:
-            return
-        back = {
-            (e.src_folder, e.src_uidvalidity, e.src_uid)
-            for e in self.state.journal(batch=batch, account=account.id)
-            if e.state == "undone"
-        }
-        for record in self.state.messages(account.id):
-            if (record.folder, record.uidvalidity, record.uid) in back:
-                self.state.set_action(record, "release")
+            )
+        return act_on_records(account, password, kind, chosen, self.state, self.copies)
 
     def _acted(self, sources: set[str], lines: list[str]) -> None:
         self.working -= sources

@@ -301,7 +301,7 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         records = self.controller.records()
-        chosen = {r.source for r in self.selected_records()}
+        chosen = {r.key for r in self.selected_records()}
         self.model.working = self.controller.working
         self.model.set_records(records, self.controller.labels())
         self._reselect(chosen)
@@ -311,15 +311,16 @@ class MainWindow(QMainWindow):
         self._fill_tree(records)
         self._selected()
 
-    def _reselect(self, sources: set[str]) -> None:
-        """A refresh (new mail, an action done) keeps the user's selection."""
-        if not sources:
+    def _reselect(self, keys: set[str]) -> None:
+        """A refresh (new mail, an action done) keeps the user's selection, wherever
+        the messages moved."""
+        if not keys:
             return
         selection = self.table.selectionModel()
         flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
         for row in range(self.proxy.rowCount()):
             index = self.proxy.index(row, 0)
-            if index.data(RECORD_ROLE).source in sources:
+            if index.data(RECORD_ROLE).key in keys:
                 selection.select(index, flags)
 
     def _fill_tree(self, records: list[MessageRecord]) -> None:

@@ -70,7 +70,7 @@ def test_add_scan_explain_quarantine_undo(qtbot, controller, dovecot, mail_user,
         assert action_shown() == "Working…"  # the row shows the action under way
     assert any("moved" in line for line in done.args[0]), done.args
     qtbot.waitUntil(lambda: action_shown() == "Quarantined", timeout=TIMEOUT_MS)
-    assert window.selected_records()[0].source == record.source  # selection kept
+    assert window.selected_records()[0].key == record.key  # selection kept
     quarantined = on_server(dovecot, mail_user, "Quarantine")
     assert quarantined == [f"Message-ID: {record.message_id}"]
     assert len(on_server(dovecot, mail_user, "INBOX")) == len(before) - 1

@@ -27,8 +27,8 @@ from app.core.detectors import BY_ID, DETECTORS
 from app.core.findings import Severity
 from app.resources import resource
 from app.services.providers import providers
-from app.services.records import message_record
 from app.services.scan import scan_paths
+from app.store.records import message_record
 from app.store.settings import SCHEMA, defaults
 from app.store.state import MessageRecord
 from app.ui import app as ui_app

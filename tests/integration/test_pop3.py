@@ -286,8 +286,10 @@ def test_quarantine_takes_exactly_the_chosen_messages(
     entries = state.journal(batch="batch-1")
     assert [e.state for e in entries] == ["done", "done"]
     assert all(e.local_copy and e.size and e.message_id for e in entries)
-    actions_by_uidl = {r.uidl: r.action for r in state.messages(account.id)}
-    assert [actions_by_uidl[u] for u in chosen] == ["quarantined", "quarantined"]
+    kept = {r.uidl: (r.action, r.place, r.local_copy) for r in state.messages(account.id)}
+    assert [kept[a.uidl] for a in actions] == [
+        ("quarantine", "quarantine", str(a.local_copy)) for a in actions
+    ]
     assert recover_pop3(account, mail_user.password, state, copies) == []
 
 

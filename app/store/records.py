@@ -8,8 +8,8 @@ from typing import Any
 
 from app.core import magic, names
 from app.core.facts import MessageFacts, Part
+from app.core.findings import Finding
 from app.core.verdict import Verdict
-from app.services.report import finding_dict
 from app.store.state import MessageRecord
 
 
@@ -56,6 +56,17 @@ def message_record(
         details=details,
         timestamp=date_timestamp(date),
     )
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    """A finding as the state file and ``--format jsonl`` keep it."""
+    return {
+        "id": finding.id,
+        "severity": finding.severity.label,
+        "summary": finding.summary,
+        "evidence": list(finding.evidence),
+        "part": finding.part,
+    }
 
 
 def date_timestamp(date: str) -> float:

@@ -1,0 +1,90 @@
+"""Keep the model of where each message is true to the server at every check: mail
+another program moved or expunged is noticed, and the quarantine folder's contents
+are known (MailSentry's own moves are followed as they happen, by `imap_actions`).
+
+A check costs one ``STATUS`` per folder when nothing left it: if the folder holds as
+many messages as the model places there plus one per UID handed out since the last
+judged one, nothing can have left (a message gone would have to be made up by more new
+ones than there are new UIDs). Otherwise ``UID SEARCH ALL`` lists what is there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import imapclient
+import imapclient.exceptions
+
+from app.core.rules import Rules
+from app.mail.imap_scan import scan_folder
+from app.store.accounts import Account
+from app.store.state import MessageRecord, State
+
+
+def reconcile_folder(
+    client: imapclient.IMAPClient, state: State, account: Account, folder: str
+) -> list[MessageRecord]:
+    """Bring the model of ``folder`` in line with the server; the messages that left it
+    (none if the folder does not exist)."""
+    listed = _listing(client, state, account, folder)
+    if listed is None:
+        return []
+    uidvalidity, uids = listed
+    return state.reconcile(
+        account.id, folder, uidvalidity, uids, quarantine=folder == account.quarantine
+    )
+
+
+def reconcile_account(
+    client: imapclient.IMAPClient, state: State, account: Account, *, also: tuple[str, ...] = ()
+) -> list[MessageRecord]:
+    """`reconcile_folder` over every place of the account MailSentry looks at (its
+    watched folders and its quarantine folder), before any of them is scanned: a
+    message another program moved between them is then found again by its key
+    instead of being taken for new mail. ``also``: more folders to look at."""
+    places = dict.fromkeys((*account.folders, *also, account.quarantine))
+    return [gone for folder in places for gone in reconcile_folder(client, state, account, folder)]
+
+
+def sync_quarantine(
+    client: imapclient.IMAPClient,
+    state: State,
+    account: Account,
+    rules: Rules,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> None:
+    """Know what the account's quarantine folder holds: what arrived there that
+    MailSentry did not put there is judged (never acted on or announced) and placed in
+    quarantine. Run after `reconcile_account`."""
+    folder = account.quarantine
+    listed = _listing(client, state, account, folder)
+    if listed is None:
+        return
+    uidvalidity, uids = listed
+    judged = scan_folder(client, account, folder, state, rules, cancelled=cancelled)
+    if judged:
+        present = uids | {m.uid for m in judged}
+        state.reconcile(account.id, folder, uidvalidity, present, quarantine=True)
+
+
+def _listing(
+    client: imapclient.IMAPClient, state: State, account: Account, folder: str
+) -> tuple[int, set[int]] | None:
+    """The folder's UIDVALIDITY and the UIDs it holds of those the model places there
+    (or all of them); None when the folder does not exist."""
+    try:
+        status = client.folder_status(folder, ["MESSAGES", "UIDNEXT", "UIDVALIDITY"])
+    except imapclient.exceptions.IMAPClientAbortError:
+        raise
+    except imapclient.exceptions.IMAPClientError:
+        return None
+    uidvalidity = int(status[b"UIDVALIDITY"])
+    placed = state.uids(account.id, folder, uidvalidity)
+    checkpoint = state.checkpoint(account.id, folder)
+    if checkpoint is not None and checkpoint[0] == uidvalidity:
+        last = checkpoint[1]
+        handed_out = max(0, int(status[b"UIDNEXT"]) - 1 - last)
+        if int(status[b"MESSAGES"]) == sum(u <= last for u in placed) + handed_out:
+            return uidvalidity, placed
+    client.select_folder(folder, readonly=True)
+    return uidvalidity, {int(u) for u in client.search(["ALL"])}

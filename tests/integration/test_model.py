@@ -1,0 +1,108 @@
+"""One model of where each message is, against the private Dovecot: the automatic
+quarantine is recorded (review D1), release and undo move the one row instead of adding
+rows (D2), and mail another program moves or expunges is noticed at the next check.
+``mailsentry messages`` is compared with what the server holds after every step."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from imapclient import IMAPClient
+from keyring.backend import KeyringBackend
+
+from tests.integration.conftest import CliRunner, connect, corpus
+from tests.servers.dovecot import MailUser, PrivateDovecot
+
+
+@pytest.fixture(autouse=True)
+def _real_keyring(secret_keyring: KeyringBackend) -> None:
+    """Every command here meets a real, empty Secret Service, never the user's keyring."""
+
+
+def listed(cli: CliRunner) -> dict[str, dict[str, object]]:
+    """``mailsentry messages --format jsonl``, by Message-ID."""
+    run = cli("messages", "--format", "jsonl")
+    assert run.code == 0, run.err
+    rows = [json.loads(line) for line in run.out.splitlines()]
+    by_id = {str(r["message_id"]): r for r in rows}
+    assert len(by_id) == len(rows), "one row per message"
+    return by_id
+
+
+def on_server(client: IMAPClient) -> dict[str, tuple[str, int]]:
+    """Message-ID -> (folder, UID) of every message in INBOX and Quarantine."""
+    found: dict[str, tuple[str, int]] = {}
+    for folder in ("INBOX", "Quarantine"):
+        if not client.folder_exists(folder):
+            continue
+        client.select_folder(folder, readonly=True)
+        uids = client.search(["ALL"])
+        for uid, data in client.fetch(uids, ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"]).items():
+            header = next(v for k, v in data.items() if k.startswith(b"BODY"))
+            message_id = header.decode().split(":", 1)[1].strip()
+            assert message_id not in found, f"{message_id} is in two places"
+            found[message_id] = (folder, uid)
+    return found
+
+
+def agree(cli: CliRunner, client: IMAPClient) -> dict[str, dict[str, object]]:
+    rows = listed(cli)
+    where = {k: (str(r["folder"]), int(str(r["uid"]))) for k, r in rows.items()}
+    assert where == on_server(client)
+    return rows
+
+
+def test_every_path_moves_the_one_row(
+    dovecot: PrivateDovecot, mail_user: MailUser, cli: CliRunner, home: Path
+) -> None:
+    names = ("plain_text", "hybris_english", "pdf_invoice")
+    dovecot.append_many(mail_user.name, mail_user.password, "INBOX", [corpus(n) for n in names])
+    added = cli(
+        "accounts", "add", "--host", "127.0.0.1", "--port", str(dovecot.imap_port),
+        "--security", "plain", "--user", mail_user.name, "--no-test",
+        password=mail_user.password,
+    )  # fmt: skip
+    assert added.code == 0, added.err
+    assert cli("watch", "--once").code == 0
+
+    client = connect(dovecot, mail_user)
+    try:
+        rows = agree(cli, client)  # D1: the automatic quarantine is in the model
+        (hybris,) = [r for r in rows.values() if r["verdict"] == "dangerous"]
+        assert (hybris["folder"], hybris["place"], hybris["action"]) == (
+            "Quarantine", "quarantine", "quarantine",
+        )  # fmt: skip
+        assert hybris["came_from"] == "INBOX"
+        assert ";UIDVALIDITY=" in str(hybris["url"]) and str(hybris["url"]).startswith("imap://")
+
+        released = cli("release", str(hybris["url"]))
+        assert released.code == 0, released.err
+        rows = agree(cli, client)  # D2: still one row, now in INBOX
+        now = rows[str(hybris["message_id"])]
+        assert (now["folder"], now["action"]) == ("INBOX", "release")
+        assert now["first_url"] == hybris["first_url"]
+
+        undone = cli("undo")
+        assert undone.code == 0, undone.err
+        rows = agree(cli, client)
+        assert rows[str(hybris["message_id"])]["place"] == "quarantine"
+
+        # Another program moves it back to INBOX and expunges the plain message.
+        client.select_folder("Quarantine")
+        client.move(client.search(["ALL"]), "INBOX")
+        client.select_folder("INBOX")
+        plain = [k for k, r in rows.items() if r["verdict"] == "clean"][0]
+        uid = on_server(client)[plain][1]
+        client.select_folder("INBOX")
+        client.delete_messages([uid])
+        client.uid_expunge([uid])
+        assert cli("watch", "--once").code == 0
+        rows = agree(cli, client)  # found again by its key, not quarantined again
+        assert rows[str(hybris["message_id"])]["folder"] == "INBOX"
+        assert plain not in rows
+        history = cli("history")
+        assert "vanished" in history.out and "found" in history.out
+    finally:
+        client.logout()
