@@ -90,7 +90,8 @@ def test_pop3_quarantine_is_a_local_copy_and_a_vanished_message_is_gone(tmp_path
     state.keep_locally("p1", "u1", "/copies/u1.quarantined-message")
     state.forget_uidls("p1", keep=set())  # the server lists neither any more
     [kept] = state.messages("p1")
-    assert kept.uidl == "u1" and kept.quarantined and kept.local_copy.endswith("u1.quarantined-message")
+    assert kept.uidl == "u1" and kept.quarantined
+    assert kept.local_copy.endswith("u1.quarantined-message")
     assert [r.uidl for r in state.messages("p1", places=("gone",))] == ["u2"]
 
 

@@ -92,8 +92,7 @@ def test_every_path_moves_the_one_row(
         # Another program moves it back to INBOX and expunges the plain message.
         client.select_folder("Quarantine")
         client.move(client.search(["ALL"]), "INBOX")
-        client.select_folder("INBOX")
-        plain = [k for k, r in rows.items() if r["verdict"] == "clean"][0]
+        plain = next(k for k, r in rows.items() if r["verdict"] == "clean")
         uid = on_server(client)[plain][1]
         client.select_folder("INBOX")
         client.delete_messages([uid])
