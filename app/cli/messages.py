@@ -174,12 +174,12 @@ def _place(folder: str | None, validity: int | None, uid: int | None, uidl: str 
 def _release(args: argparse.Namespace, env: Env) -> int:
     records, unknown = find(env.state, args.urls)
     for url in unknown:
-        env.say(f"{escape(url)}: no such message known ('mailsentry messages' lists them)")
+        env.say(f"{url}: no such message known ('mailsentry messages' lists them)")
     failed = bool(unknown)
     for account, mine in _by_account(env, records):
         not_there = [r for r in mine if not r.quarantined]
         for record in not_there:
-            env.say(f"{escape(record.source)}: not in quarantine ({record.place}); not changed")
+            env.say(f"{record.source}: not in quarantine ({record.place}); not changed")
         chosen = [r for r in mine if r.quarantined]
         failed |= bool(not_there)
         if not chosen:
@@ -189,7 +189,7 @@ def _release(args: argparse.Namespace, env: Env) -> int:
         failed |= _print(env, lines)
         if args.trust_sender:
             for sender in trust_senders(env.settings, chosen):
-                print(f"trusted {escape(sender)}", file=env.out)
+                env.show(f"trusted {sender}")
     return EXIT_ERROR if failed else EXIT_CLEAN
 
 
@@ -220,5 +220,5 @@ def _by_account(
 def _print(env: Env, lines: Sequence[str]) -> bool:
     """Print outcome lines; whether any says nothing was changed."""
     for line in lines:
-        print(escape(line), file=env.out)
+        env.show(line)
     return any(line.startswith("NOT ") for line in lines)
