@@ -35,6 +35,8 @@ def run(args: argparse.Namespace, env: Env) -> int:
 
     def on_event(line: str, error: bool = False) -> None:
         with lock:
+            if stop.is_set():  # the command is ending: a thread must not hold stdout then
+                return
             if error:
                 env.say(line)
             else:
@@ -70,5 +72,6 @@ def run(args: argparse.Namespace, env: Env) -> int:
         env.say(str(error))
         return EXIT_ERROR
     except KeyboardInterrupt:
-        stop.set()
+        with lock:  # wait for a line being printed, then print no more
+            stop.set()
     return EXIT_CLEAN

@@ -65,7 +65,7 @@ def test_every_path_moves_the_one_row(
         password=mail_user.password,
     )  # fmt: skip
     assert added.code == 0, added.err
-    assert cli("watch", "--once").code == 0
+    assert cli("watch", "--once").code == 1  # dangerous mail found (and quarantined)
 
     client = connect(dovecot, mail_user)
     try:
@@ -97,7 +97,7 @@ def test_every_path_moves_the_one_row(
         client.select_folder("INBOX")
         client.delete_messages([uid])
         client.uid_expunge([uid])
-        assert cli("watch", "--once").code == 0
+        assert cli("watch", "--once").code == 1
         rows = agree(cli, client)  # found again by its key, not quarantined again
         assert rows[str(hybris["message_id"])]["folder"] == "INBOX"
         assert plain not in rows
