@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from app.core.detectors import BY_ID, Context, Hit, run_all
 from app.core.facts import MessageFacts
-from app.core.findings import Level
 from app.core.parse import readings
 from app.core.rules import Rules
-from app.core.verdict import ALWAYS_SUSPICIOUS, Verdict, decide
+from app.core.verdict import Verdict, decide
 
 
 def judge_facts(facts: MessageFacts, rules: Rules) -> Verdict:
@@ -39,9 +38,4 @@ def unreadable(reason: str) -> Verdict:
     """The verdict on a message that could not be read at all (by the parser, or from
     the server): suspicious, never clean, with the reason as its evidence."""
     finding = BY_ID["UNREADABLE"].finding(Hit((f"the message could not be read: {reason}",)))
-    return Verdict(
-        Level.SUSPICIOUS,
-        float(finding.severity),
-        (finding,),
-        (ALWAYS_SUSPICIOUS["UNREADABLE"],),
-    )
+    return decide(MessageFacts((), ()), (finding,), Rules())

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from app.core.facts import MessageFacts
 from app.core.findings import Finding, Level
+from app.core.risk import exposure
 from app.core.rules import Rules
 
 EXECUTABLE = frozenset({"EXECUTABLE_ATTACHMENT", "EXECUTABLE_CONTENT", "EXECUTABLE_IN_ARCHIVE"})
@@ -32,11 +33,12 @@ NO_TRUST = frozenset({"MULTIPLE_FROM", "DISPLAY_NAME_SPOOF"})
 #: Findings that make a message suspicious on their own, and how a reason says so.
 ALWAYS_SUSPICIOUS = {
     "ARCHIVE_UNLISTABLE": "an archive whose contents cannot be listed",
-    "PARSER_AMBIGUITY": "a message that can be read in more than one way",
-    "UNREADABLE": "a message that cannot be read fully",
     "MULTIPLE_FROM": "more than one sender",
     "DISPLAY_NAME_SPOOF": "a sender name that shows another address",
 }
+#: What the Hybris envelope needs besides a missing sender, subject and text before it
+#: counts without its attachment: a trace that something was sent and removed.
+REMOVAL_TRACES = frozenset({"NULL_SENDER", "ATTACHMENT_REMOVED"})
 #: Findings that make a message suspicious when the sender is not known.
 STRANGER_SUSPICIOUS = {
     "RISKY_ATTACHMENT": "a risky type of attachment from a sender you do not know",
@@ -68,6 +70,7 @@ def decide(facts: MessageFacts, findings: Iterable[Finding], rules: Rules) -> Ve
     known = is_known_sender(facts, rules) and not ids & NO_TRUST
     dangerous = _dangerous_reasons(facts, found, ids, known)
     suspicious = _suspicious_reasons(facts, found, ids, known)
+    suspicious += _doubt_reasons(facts, found, rules)
     level = Level.DANGEROUS if dangerous else Level.SUSPICIOUS if suspicious else Level.CLEAN
     reasons = dangerous or suspicious
     score = float(sum(int(f.severity) for f in found))
@@ -115,8 +118,27 @@ def _suspicious_reasons(
     if _parts_with(found, TRICKS - {"ENCRYPTED_ARCHIVE", "HYBRIS_NAME"}):
         reasons.append("an attachment name or type trick")
     envelope = ids & {"NULL_SENDER", "EMPTY_FROM"} and {"NO_SUBJECT", "NO_TEXT"} <= ids
-    if envelope and not facts.attachments:
+    if envelope and ids & REMOVAL_TRACES and not facts.attachments:
         reasons.append("the W32.Hybris envelope with its attachment already removed")
+    return reasons
+
+
+def _doubt_reasons(facts: MessageFacts, found: tuple[Finding, ...], rules: Rules) -> list[str]:
+    """Doubts about the reading itself (a second reading, a defect) count only when this
+    reading could do harm (`app.core.risk`), or when a check could not run at all (its
+    evidence is not one of the reader's defects): a clumsily built message that holds
+    only text or harmless files is not suspicious."""
+    ids = {f.id for f in found}
+    failed = any(
+        f.id == "UNREADABLE" and not set(f.evidence) & set(facts.defects) for f in found
+    )
+    if not (failed or (ids & {"PARSER_AMBIGUITY", "UNREADABLE"} and exposure(facts, rules.policy))):
+        return []
+    reasons: list[str] = []
+    if "PARSER_AMBIGUITY" in ids:
+        reasons.append("a message that can be read in more than one way")
+    if "UNREADABLE" in ids:
+        reasons.append("a message that cannot be read fully")
     return reasons
 
 

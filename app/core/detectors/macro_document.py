@@ -14,11 +14,10 @@ from app.core.attachments import name_tier, shown_name
 from app.core.detectors.base import Context, Hit
 from app.core.facts import MessageFacts
 from app.core.findings import Severity
+from app.core.risk import MACRO_MEMBERS
 
 ID = "MACRO_DOCUMENT"
 SEVERITY = Severity.MEDIUM
-
-_MACRO_MEMBERS = ("vbaproject.bin", "vbadata.xml")
 
 
 def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
@@ -27,6 +26,6 @@ def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
         if tier is not None and tier[0] == "macro":
             yield Hit((f"{shown_name(part)} (.{tier[1]}: macro-enabled Office type)",), part.path)
         elif part.archive is not None and any(
-            m.lower().rsplit("/", 1)[-1] in _MACRO_MEMBERS for m in part.archive.members
+            m.lower().rsplit("/", 1)[-1] in MACRO_MEMBERS for m in part.archive.members
         ):
             yield Hit((f"{shown_name(part)} contains a macro project (vbaProject.bin)",), part.path)
