@@ -1702,6 +1702,105 @@ def _() -> str:
                 ctype='message/partial; id="part.4712@shop.example"; number=2; total=3')
 
 
+# ==================================================================================
+# No noise on honest mail, and the weak spots next to it
+# ==================================================================================
+
+
+def exim_hop(helo: str, ip: str, envelope_from: str) -> str:
+    """An Exim Received line for a client without reverse DNS, noting the sender."""
+    return (f"Received: from [{ip}] (helo={helo})\n\tby {MX} with esmtp (Exim 4.96)\n"
+            f"\t(envelope-from <{envelope_from}>)\n\tid 1rPq2x-000Abc-7Z\n"
+            f"\tfor {ME}; {DATE}")
+
+
+@case("hybris_converted_note", crlf=False)
+def _() -> str:
+    # What Eudora left of the Hybris mail: no Return-Path kept, the program replaced by
+    # its "Attachment Converted" line.
+    return mail('Attachment Converted: "C:\\Program Files\\Eudora\\Attach\\CKGIHLCK.EXE"\n',
+                frm="", to="undisclosed-recipients:;", subject=None, return_path=None,
+                hops=[received("oemcomputer", "203.0.113.77", rdns="unknown", proto="SMTP")])
+
+
+@case("envelope_from_null_hybris")
+def _() -> str:
+    # No Return-Path at all; only Exim's "(envelope-from <>)" says the sender is null.
+    message = hybris_like("JNOPKDAH.EXE").replace("Return-Path: <>\n", "")
+    return message.replace("Received: from oemcomputer (unknown [203.0.113.58])\n\tby "
+                           f"{MX} (Postfix) with SMTP id 7QmX2\n\tfor <{ME}>; "
+                           "Tue, 06 Feb 2001 11:20:03 +0900",
+                           exim_hop("oemcomputer", "203.0.113.58", ""))
+
+
+@case("envelope_from_null_bounce", crlf=False)
+def _() -> str:
+    # A plain-text bounce whose null sender is written only in Exim's Received line.
+    return mail("This message was created automatically by mail delivery software.\n\n"
+                "A message that you sent could not be delivered to one or more of its\n"
+                "recipients. This is a permanent error.\n",
+                frm="Mail Delivery System <Mailer-Daemon@mx.example.org>",
+                subject="Mail delivery failed: returning message to sender",
+                return_path=None, hops=[exim_hop("mx.example.org", "192.0.2.25", "")])
+
+
+@case("no_from_no_subject_empty")
+def _() -> str:
+    # No From, no Subject, an empty text and nothing else: a test or a broken client,
+    # no trace of a removed attachment.
+    return mail(multipart("=_empty", [text("")]), frm=None, subject=None, return_path=None,
+                ctype=mixed("=_empty"))
+
+
+@case("helo_localhost", crlf=False)
+def _() -> str:
+    return mail("Hello, the minutes are below.\n", frm="Bob <bob@example.net>",
+                subject="minutes", hops=[received("localhost", "203.0.113.90",
+                                                  rdns="unknown", proto="SMTP")])
+
+
+@case("helo_ip_literal")
+def _() -> str:
+    return mail("Hello, the minutes are below.\n", frm="Bob <bob@example.net>",
+                subject="minutes", hops=[received("[203.0.113.91]", "203.0.113.91",
+                                                  rdns="unknown", proto="SMTP")])
+
+
+@case("helo_exim_named_client", crlf=False)
+def _() -> str:
+    # Exim writes the address first when there is no reverse DNS; the HELO is helo=.
+    return mail("Hello, the minutes are below.\n", frm="Bob <bob@example.net>",
+                subject="minutes", hops=[exim_hop("mail.example.net", "198.51.100.7",
+                                                  "bob@example.net")], return_path=None)
+
+
+@case("header_without_colon_text", crlf=False)
+def _() -> str:
+    # A colon-less line among the header fields of a text-only mail: read two ways,
+    # both only text.
+    message = mail("Hello, the minutes are below.\n", frm="Bob <bob@example.net>",
+                   subject="minutes")
+    return message.replace("MIME-Version: 1.0\n", "This line has no colon\nMIME-Version: 1.0\n", 1)
+
+
+@case("names_differ_harmless")
+def _() -> str:
+    # name="clock.bmp,69c" but filename="clock.bmp" (an old Mac mailer): two names, both
+    # a picture.
+    return exe_mail(att=part('image/bmp; name="clock.bmp,69c"', b64(b"BM" + FILLER * 4),
+                             cte="base64", disp='attachment; filename="clock.bmp"'),
+                    frm="Bob <bob@example.net>", subject="clock")
+
+
+@case("bad_base64_unnamed_binary")
+def _() -> str:
+    # Damaged base64 in an unnamed binary part: what it holds is not known for sure.
+    data = b64(b"\x00\x01" + random.Random(7).randbytes(300))
+    data = data[:40] + "!*" + data[40:]
+    return exe_mail(att=part("application/octet-stream", data, cte="base64"),
+                    frm="Bob <bob@example.net>", subject="data")
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     for old in OUT.glob("*.eml"):

@@ -15,6 +15,7 @@ from types import ModuleType
 
 from app.core.detectors import (
     archive_unlistable,
+    attachment_removed,
     bare_helo,
     clsid_extension,
     display_name_spoof,
@@ -50,6 +51,7 @@ MODULES: tuple[ModuleType, ...] = (
     empty_from,
     no_subject,
     no_text,
+    attachment_removed,
     executable_attachment,
     risky_attachment,
     macro_document,

@@ -2,8 +2,9 @@
 
 When a mail server receives a message it records the name the sending computer gave
 (its HELO). Real mail servers give a full domain name (``mail.example.co.jp``). A name
-with no dot, such as ``oemcomputer`` or ``computer``, is a home PC sending mail
-directly, which is what mass-mailing worms do. On its own this is only a hint.
+with no dot, such as ``oemcomputer`` or ``computer``, ``localhost``, or a bare address
+such as ``[203.0.113.5]`` is a home PC or a mail-sending program talking directly to
+your provider, which is what mass-mailing worms do. On its own this is only a hint.
 """
 
 from __future__ import annotations
@@ -26,10 +27,36 @@ def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
     hop = provider_hop(facts.received)
     if hop is None or hop.helo is None:
         return
-    helo = hop.helo
-    if "." in helo or ":" in helo or helo.lower() == "localhost":
-        return
-    yield Hit((f"Received: {' '.join(hop.raw.split())}", f"HELO name: {helo}"))
+    helo = helo_name(hop)
+    what = helo_problem(helo)
+    if what:
+        yield Hit((f"Received: {' '.join(hop.raw.split())}", f"HELO name: {helo} ({what})"))
+
+
+_EXIM_HELO = re.compile(r"\([^()]*?\bhelo=([^()\s]+)", re.I)
+_LOCALHOST = frozenset({"localhost", "localhost.localdomain", "localhost6"})
+
+
+def helo_name(hop: Hop) -> str:
+    """The name the client gave: Exim writes it as ``(helo=name)`` after the host it
+    verified (or the bare address when it verified none)."""
+    exim = _EXIM_HELO.search(hop.raw)
+    return exim.group(1).strip("[]") if exim else hop.helo or ""
+
+
+def helo_problem(helo: str) -> str | None:
+    """Why a HELO name is not a mail server's name, or None if it is one."""
+    if helo.lower() in _LOCALHOST:
+        return "localhost"
+    try:
+        ipaddress.ip_address(helo.removeprefix("IPv6:").removeprefix("ipv6:"))
+    except ValueError:
+        pass
+    else:
+        return "an address, not a name"
+    if "." not in helo and ":" not in helo:
+        return "no domain"
+    return None
 
 
 def provider_hop(hops: tuple[Hop, ...]) -> Hop | None:

@@ -1,9 +1,9 @@
 """The file name is padded to push its real extension out of sight.
 
-A long run of spaces, underscores or dots in the middle of a name
-(``report.pdf                                .exe``) or a very long name makes the mail
-client cut the name off before the real extension. Look at the end of the name: that
-is the type of the file.
+A long run of spaces, underscores, dots or dashes in the middle of a name
+(``report.pdf                                .exe``) makes the mail client cut the name
+off before the real extension. Look at the end of the name: that is the type of the
+file. A name that is merely long, with no padding, is not counted here.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ ID = "PADDED_NAME"
 SEVERITY = Severity.MEDIUM
 
 _PADDING = re.compile(r"[ _.\-\u3000\u00a0]{10,}")
-LONG_NAME = 120
 
 
 def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
@@ -29,7 +28,7 @@ def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
             base = names.windows_name(name)
             match = _PADDING.search(base)
             ext = names.extension(base)
-            if (match and match.end() < len(base)) or (len(base) > LONG_NAME and ext):
+            if match and match.end() < len(base):
                 shown = names.escape(base)
                 short = shown if len(shown) <= 60 else f"{shown[:28]}…{shown[-28:]}"
                 yield Hit(
