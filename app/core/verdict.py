@@ -23,6 +23,7 @@ TRICKS = frozenset(
         "HIDDEN_CHARACTERS",
         "NAME_TRAILING_JUNK",
         "CLSID_EXTENSION",
+        "LOOKALIKE_EXTENSION",
         "PADDED_NAME",
         "TYPE_MISMATCH",
         "HYBRIS_NAME",

@@ -358,10 +358,12 @@
         <source>The server recorded MAIL FROM:&lt;&gt;: the message claims to come from nobody. That is
 normal for bounces, read receipts and auto-replies, which must never cause loops; it
 is also what the W32.Hybris worm and others used so that no reply can ever reach the
-infected sender. On its own this means nothing; together with no sender name, no
-subject, no text and a program attached, it is the worm&apos;s signature.</source>
+infected sender. Where the message has no Return-Path, a receiving server&apos;s
+(envelope-from &lt;&gt;) note in a Received line says the same. On its own this means
+nothing; together with no sender name, no subject, no text and a program attached, it
+is the worm&apos;s signature.</source>
         <extracomment>explanation: NULL_SENDER</extracomment>
-        <translation>サーバーには MAIL FROM:&lt;&gt; と記録されています。つまり、このメッセージは「誰からでもない」と名乗っています。これはエラーメール（バウンス）、開封確認、自動返信では普通のことで、メールのループを防ぐために必要です。しかし W32.Hybris ワームなども、感染した送信者に返信が届かないよう同じ方法を使いました。これだけでは問題ありませんが、差出人名、件名、本文がなく、プログラムが添付されている場合は、このワームの特徴そのものです。</translation>
+        <translation>サーバーには MAIL FROM:&lt;&gt; と記録されています。つまり、このメッセージは「誰からでもない」と名乗っています。これはエラーメール（バウンス）、開封確認、自動返信では普通のことで、メールのループを防ぐために必要です。しかし W32.Hybris ワームなども、感染した送信者に返信が届かないよう同じ方法を使いました。Return-Path がないメッセージでは、受信サーバーが Received 行に書いた (envelope-from &lt;&gt;) が同じことを示します。これだけでは問題ありませんが、差出人名、件名、本文がなく、プログラムが添付されている場合は、このワームの特徴そのものです。</translation>
     </message>
     <message>
         <source>The From header is missing or names no sender.</source>
@@ -393,11 +395,27 @@ subject and no text at all. On its own this is harmless.</source>
         <translation>メッセージに読める本文がありません。</translation>
     </message>
     <message>
-        <source>There is nothing in the body for a person to read, only attachments (or nothing). A
-real person who sends a file usually says what it is. Mail that is only an attachment
-is typical of worms; be very careful with whatever is attached.</source>
+        <source>There is nothing in the body for a person to read, only attachments (or nothing, or a
+note that an attachment was removed). A real person who sends a file usually says
+what it is. Mail that is only an attachment is typical of worms; be very careful with
+whatever is attached.</source>
         <extracomment>explanation: NO_TEXT</extracomment>
-        <translation>本文には人が読む内容が何もなく、添付ファイルだけ（または何もない）です。人がファイルを送るときは、たいていそれが何かを書き添えます。添付ファイルだけのメールはワームによくある形です。添付されているものには十分注意してください。</translation>
+        <translation>本文には人が読む内容が何もなく、添付ファイルだけ（または何もないか、添付ファイルを削除したという注記だけ）です。人がファイルを送るときは、たいていそれが何かを書き添えます。添付ファイルだけのメールはワームによくある形です。添付されているものには十分注意してください。</translation>
+    </message>
+    <message>
+        <source>A note in the text says an attachment was removed or converted on the way.</source>
+        <extracomment>summary: ATTACHMENT_REMOVED</extracomment>
+        <translation>本文に、途中で添付ファイルが削除または変換されたという注記があります。</translation>
+    </message>
+    <message>
+        <source>Mail programs, mailing lists and virus filters leave a line where they took out an
+attachment (Eudora&apos;s Attachment Converted: &quot;C:\...\CKGIHLCK.EXE&quot;, a list&apos;s
+[Non-text (application/octet-stream) part of message omitted, filename ...], a
+filter&apos;s &quot;the attachment was removed&quot;). The attachment is gone, so this is harmless in
+itself; with no sender, no subject and no other text it is what is left of a worm&apos;s
+mail after a filter cleaned it.</source>
+        <extracomment>explanation: ATTACHMENT_REMOVED</extracomment>
+        <translation>メールソフト、メーリングリスト、ウイルス対策フィルターは、添付ファイルを取り除いた場所に注記を残します（Eudora の Attachment Converted: &quot;C:\...\CKGIHLCK.EXE&quot;、メーリングリストの [Non-text (application/octet-stream) part of message omitted, filename ...]、フィルターの「添付ファイルは削除されました」など）。添付ファイルはもうないので、これ自体は無害です。しかし差出人、件名、ほかの本文がない場合は、フィルターが駆除したあとのワームのメールの残りです。</translation>
     </message>
     <message>
         <source>An attachment is a program (by its file name).</source>
@@ -460,9 +478,11 @@ may say otherwise, but your computer may still run it. Do not open it.</source>
         <source>The message says the file is one thing (a picture, a PDF, a text) while its name or its
 bytes say it is a program. Mail programs and Windows decide differently which of these
 to believe, and attackers use that gap to get a program opened as if it were a
-document. Treat the file as the program it really is.</source>
+document. Treat the file as the program it really is. A script (.vbs, .js,
+.bat) whose text is declared as text/plain is typed honestly (a script is
+text) and is judged by its name alone.</source>
         <extracomment>explanation: TYPE_MISMATCH</extracomment>
-        <translation>メッセージはファイルを別の何か（画像、PDF、テキスト）だとしていますが、名前や中身のバイトはプログラムであることを示しています。メールソフトと Windows とでは、このどれを信じるかが異なり、攻撃者はこの違いを利用してプログラムを文書のように開かせます。このファイルは、実際の姿であるプログラムとして扱ってください。</translation>
+        <translation>メッセージはファイルを別の何か（画像、PDF、テキスト）だとしていますが、名前や中身のバイトはプログラムであることを示しています。メールソフトと Windows とでは、このどれを信じるかが異なり、攻撃者はこの違いを利用してプログラムを文書のように開かせます。このファイルは、実際の姿であるプログラムとして扱ってください。スクリプト（.vbs、.js、.bat）の中身のテキストが text/plain とされているのは正直な型です（スクリプトはテキストです）。その場合は名前だけで判定します。</translation>
     </message>
     <message>
         <source>The file name has two extensions, and the real one is a program.</source>
@@ -485,9 +505,11 @@ is what counts: this file is a program.</source>
         <source>Characters such as U+202E (right-to-left override) make a name display in a different
 order than it really has: invoice_&lt;U+202E&gt;fdp.exe appears as invoice_exe.pdf.
 Zero-width characters, control characters and NUL bytes hide parts of a name from you
-or from filters. No honest program needs them in a file name.</source>
+or from filters. No honest program needs them in a file name. The names of the files
+inside an attached zip are checked the same way: the archive program shows them to you
+just as the mail program shows an attachment&apos;s name.</source>
         <extracomment>explanation: HIDDEN_CHARACTERS</extracomment>
-        <translation>U+202E（right-to-left override: 右から左への書字方向の強制）などの文字を使うと、名前が実際とは違う順序で表示されます。たとえば invoice_&lt;U+202E&gt;fdp.exe は invoice_exe.pdf と表示されます。ゼロ幅文字、制御文字、NUL バイトは、名前の一部をあなたやフィルターから隠します。まともなプログラムがファイル名にこれらの文字を必要とすることはありません。</translation>
+        <translation>U+202E（right-to-left override: 右から左への書字方向の強制）などの文字を使うと、名前が実際とは違う順序で表示されます。たとえば invoice_&lt;U+202E&gt;fdp.exe は invoice_exe.pdf と表示されます。ゼロ幅文字、制御文字、NUL バイトは、名前の一部をあなたやフィルターから隠します。まともなプログラムがファイル名にこれらの文字を必要とすることはありません。添付された zip の中のファイル名も同じように調べます。アーカイブを開くソフトは、メールソフトが添付ファイル名を見せるのと同じようにそれらの名前を見せるからです。</translation>
     </message>
     <message>
         <source>The file name ends in dots or spaces.</source>
@@ -514,17 +536,33 @@ shows readme.txt. This trick has no legitimate use in mail.</source>
         <translation>readme.txt.{3050F4D8-98B5-11CF-BB82-00AA00BDCE0B} のような名前のファイルは、その識別子が示すプログラムで開かれますが、Windows エクスプローラーは識別子を隠して readme.txt と表示します。この手口がメールで正当に使われることはありません。</translation>
     </message>
     <message>
+        <source>The file name shows an extension it does not really have.</source>
+        <extracomment>summary: LOOKALIKE_EXTENSION</extracomment>
+        <translation>ファイル名に、実際とは違う拡張子が見えています。</translation>
+    </message>
+    <message>
+        <source>The extension is written with characters that only look like the usual ones:
+fullwidth letters, Cyrillic or Greek letters that look like Latin ones (a Cyrillic
+&quot;ie&quot; and &quot;ha&quot; in place of e and x), a fullwidth dot, or an accent mark hidden on a
+letter. You read .exe; Windows, your mail program and a filter each read something
+else, and some programs turn the look-alike into the real extension when they save the
+file. A name like this has no honest use: it is there to get past a filter. Treat the
+file as the type you see; if its content is a program, it is one.</source>
+        <extracomment>explanation: LOOKALIKE_EXTENSION</extracomment>
+        <translation>拡張子が、普通の文字に似ているだけの文字で書かれています。全角文字、ラテン文字に似たキリル文字やギリシャ文字（e と x の代わりにキリル文字の「ie」と「ha」）、全角のドット、文字に重ねた見えにくいアクセント記号などです。あなたには .exe と読めますが、Windows、メールソフト、フィルターはそれぞれ別のものとして読みます。保存するときに似た文字を本当の拡張子に変えてしまうソフトもあります。このような名前に正当な使い道はなく、フィルターをすり抜けるためのものです。見えている種類のファイルとして扱ってください。中身がプログラムなら、それはプログラムです。</translation>
+    </message>
+    <message>
         <source>The file name is padded to push its real extension out of sight.</source>
         <extracomment>summary: PADDED_NAME</extracomment>
         <translation>ファイル名が、本当の拡張子を見えなくするために引き延ばされています。</translation>
     </message>
     <message>
-        <source>A long run of spaces, underscores or dots in the middle of a name
-(report.pdf                                .exe) or a very long name makes the mail
-client cut the name off before the real extension. Look at the end of the name: that
-is the type of the file.</source>
+        <source>A long run of spaces, underscores, dots or dashes in the middle of a name
+(report.pdf                                .exe) makes the mail client cut the name
+off before the real extension. Look at the end of the name: that is the type of the
+file. A name that is merely long, with no padding, is not counted here.</source>
         <extracomment>explanation: PADDED_NAME</extracomment>
-        <translation>名前の途中に空白、アンダースコア、ドットが長く続いている（report.pdf                                .exe）か、名前がとても長いため、メールソフトは本当の拡張子の手前で名前を切って表示します。名前の最後を見てください。それがファイルの種類です。</translation>
+        <translation>名前の途中に空白、アンダースコア、ドット、ダッシュが長く続いている（report.pdf                                .exe）ため、メールソフトは本当の拡張子の手前で名前を切って表示します。名前の最後を見てください。それがファイルの種類です。単に長いだけで、詰め物のない名前はここでは数えません。</translation>
     </message>
     <message>
         <source>The program&apos;s name is eight random capital letters, as worms make them.</source>
@@ -547,10 +585,11 @@ file like that.</source>
     <message>
         <source>When a mail server receives a message it records the name the sending computer gave
 (its HELO). Real mail servers give a full domain name (mail.example.co.jp). A name
-with no dot, such as oemcomputer or computer, is a home PC sending mail
-directly, which is what mass-mailing worms do. On its own this is only a hint.</source>
+with no dot, such as oemcomputer or computer, localhost, or a bare address
+such as [203.0.113.5] is a home PC or a mail-sending program talking directly to
+your provider, which is what mass-mailing worms do. On its own this is only a hint.</source>
         <extracomment>explanation: BARE_HELO</extracomment>
-        <translation>メールサーバーはメッセージを受け取るとき、送信元のコンピューターが名乗った名前（HELO）を記録します。本物のメールサーバーは完全なドメイン名（mail.example.co.jp）を名乗ります。oemcomputer や computer のようにドットのない名前は、家庭の PC が直接メールを送っているということで、大量メール送信型のワームがそうします。これだけでは手がかりの一つにすぎません。</translation>
+        <translation>メールサーバーはメッセージを受け取るとき、送信元のコンピューターが名乗った名前（HELO）を記録します。本物のメールサーバーは完全なドメイン名（mail.example.co.jp）を名乗ります。oemcomputer や computer のようにドットのない名前、localhost、[203.0.113.5] のようなアドレスそのものは、家庭の PC やメール送信プログラムがプロバイダーに直接つないでいるということで、大量メール送信型のワームがそうします。これだけでは手がかりの一つにすぎません。</translation>
     </message>
     <message>
         <source>The message is addressed to &quot;undisclosed recipients&quot;.</source>
@@ -660,12 +699,15 @@ you know. MailSentry does not trust such a sender.</source>
     </message>
     <message>
         <source>Its structure is written twice in different ways (two content types, two boundaries,
-two different names for one attachment). Different mail programs and virus scanners
-then see different contents; attackers use this so that the scanner sees a harmless
-message and your mail program shows the dangerous one. MailSentry judged every
-reading and kept the worst.</source>
+two different names for one attachment, a header line that is not a header). Different
+mail programs and virus scanners then see different contents; attackers use this so
+that the scanner sees a harmless message and your mail program shows the dangerous
+one. MailSentry judged every reading and kept the worst. The message is suspicious
+only when a reading holds something that could do harm (a program, an unnamed binary,
+a risky type, an archive, names that disagree about a risky type); a plain text or a
+picture that every reading shows the same harmless way is not.</source>
         <extracomment>explanation: PARSER_AMBIGUITY</extracomment>
-        <translation>メッセージの構造が、異なる形で二重に書かれています（2 つの Content-Type、2 つの境界、1 つの添付ファイルに 2 つの異なる名前）。そのため、メールソフトやウイルス対策ソフトによって見える中身が変わります。攻撃者はこれを利用して、ウイルス対策ソフトには無害なメッセージを、メールソフトには危険なメッセージを見せます。MailSentry はすべての読み方で判定し、最も悪い結果を採用しました。</translation>
+        <translation>メッセージの構造が、異なる形で二重に書かれています（2 つの Content-Type、2 つの境界、1 つの添付ファイルに 2 つの異なる名前、ヘッダーではないヘッダー行）。そのため、メールソフトやウイルス対策ソフトによって見える中身が変わります。攻撃者はこれを利用して、ウイルス対策ソフトには無害なメッセージを、メールソフトには危険なメッセージを見せます。MailSentry はすべての読み方で判定し、最も悪い結果を採用しました。どれかの読み方に害を及ぼしうるもの（プログラム、名前のないバイナリ、危険な種類、アーカイブ、危険な種類について食い違う名前）がある場合にだけ、不審とします。どの読み方でも同じく無害に見えるテキストや画像なら、不審とはしません。</translation>
     </message>
     <message>
         <source>Part of the message cannot be read reliably.</source>
@@ -675,10 +717,12 @@ reading and kept the worst.</source>
     <message>
         <source>The message is damaged or built against the rules (missing boundaries, broken
 encodings, parts nested too deeply). Mail programs repair such messages in different
-ways, so MailSentry cannot promise what you would see. It may be harmless, but it is
-not known to be: treat its attachments with care.</source>
+ways, so MailSentry cannot promise what you would see. The message is suspicious when
+what could be read holds something that could do harm (a program, an unnamed binary, a
+risky type, an archive) or when content could not be seen at all; damage inside a text
+or a harmless file (a PDF, a picture) is noted but does not make it suspicious.</source>
         <extracomment>explanation: UNREADABLE</extracomment>
-        <translation>メッセージが壊れているか、規則に反して作られています（境界がない、エンコードが壊れている、パートの入れ子が深すぎる）。このようなメッセージはメールソフトごとに違う方法で修復されるため、実際に何が表示されるかを MailSentry は保証できません。無害かもしれませんが、確かではありません。添付ファイルは慎重に扱ってください。</translation>
+        <translation>メッセージが壊れているか、規則に反して作られています（境界がない、エンコードが壊れている、パートの入れ子が深すぎる）。このようなメッセージはメールソフトごとに違う方法で修復されるため、実際に何が表示されるかを MailSentry は保証できません。読めた部分に害を及ぼしうるもの（プログラム、名前のないバイナリ、危険な種類、アーカイブ）がある場合や、中身がまったく見えない部分がある場合は不審とします。テキストや無害なファイル（PDF、画像）の中の破損は記録しますが、不審とはしません。</translation>
     </message>
 </context>
 <context>
@@ -1384,16 +1428,6 @@ not known to be: treat its attachments with care.</source>
         <translation>中身を一覧できない圧縮ファイル</translation>
     </message>
     <message>
-        <source>a message that can be read in more than one way</source>
-        <extracomment>reason: PARSER_AMBIGUITY</extracomment>
-        <translation>2 通り以上に読み取れるメッセージ</translation>
-    </message>
-    <message>
-        <source>a message that cannot be read fully</source>
-        <extracomment>reason: UNREADABLE</extracomment>
-        <translation>すべては読み取れないメッセージ</translation>
-    </message>
-    <message>
         <source>more than one sender</source>
         <extracomment>reason: MULTIPLE_FROM</extracomment>
         <translation>複数の差出人</translation>
@@ -1452,6 +1486,16 @@ not known to be: treat its attachments with care.</source>
         <source>the W32.Hybris envelope with its attachment already removed</source>
         <extracomment>reason: _suspicious_reasons</extracomment>
         <translation>W32.Hybris と同じ形のメール（添付ファイルはすでに取り除かれています）</translation>
+    </message>
+    <message>
+        <source>a message that can be read in more than one way</source>
+        <extracomment>reason: _doubt_reasons</extracomment>
+        <translation>2 通り以上に読み取れるメッセージ</translation>
+    </message>
+    <message>
+        <source>a message that cannot be read fully</source>
+        <extracomment>reason: _doubt_reasons</extracomment>
+        <translation>すべては読み取れないメッセージ</translation>
     </message>
 </context>
 <context>

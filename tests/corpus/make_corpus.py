@@ -1801,6 +1801,68 @@ def _() -> str:
                     frm="Bob <bob@example.net>", subject="data")
 
 
+
+def utf8_attachment(name: str, data: bytes, ctype: str = "application/octet-stream") -> str:
+    """An attachment whose non-ASCII name is sent as RFC 2231 and RFC 2047, as Outlook
+    and Thunderbird send it."""
+    return part(f'{ctype}; name="{word(name)}"', b64(data), cte="base64",
+                disp=f"attachment; filename*={rfc2231(name)}")
+
+
+@case("lookalike_fullwidth_exe")
+def _() -> str:
+    # "invoice." + fullwidth "exe": read as .exe; the content is a program.
+    return exe_mail(att=utf8_attachment("invoice.\uff45\uff58\uff45", exe()))
+
+
+@case("lookalike_cyrillic_exe_text", crlf=False)
+def _() -> str:
+    # "invoice." + Cyrillic "exe" (U+0435 U+0445 U+0435), holding plain text: a
+    # deceptive name, not a program.
+    return exe_mail(att=utf8_attachment("invoice.\u0435\u0445\u0435", b"Hello.\r\n" * 20,
+                                        "text/plain"))
+
+
+@case("lookalike_fullwidth_dot_scr")
+def _() -> str:
+    # "photo" + U+FF0E + "scr" (a fullwidth dot): Windows sees no extension, a person reads .scr.
+    return exe_mail(att=utf8_attachment("photo\uff0escr", FILLER * 8))
+
+
+@case("lookalike_combining_mark_exe", crlf=False)
+def _() -> str:
+    # "setup.e\u0301xe": an accent combined onto the e; the content is a program.
+    return exe_mail(att=utf8_attachment("setup.e\u0301xe", exe()))
+
+
+@case("japanese_fullwidth_pdf_name")
+def _() -> str:
+    # A Japanese name typed with a fullwidth dot and letters ("見積書" + fullwidth ".pdf"),
+    # a real PDF.
+    return exe_mail(att=utf8_attachment("\u898b\u7a4d\u66f8\uff0e\uff50\uff44\uff46", PDF,
+                                        "application/pdf"),
+                    frm="Suzuki Ichiro <ichiro@partner.example>", subject="お見積り",
+                    words="見積書を添付します。\n")
+
+
+@case("zip_member_rtl_exe", crlf=False)
+def _() -> str:
+    # A zip whose member name hides .exe behind U+202E: "invoice_\u202efdp.exe".
+    return exe_mail("invoice.zip", data=zip_bytes([("invoice_\u202efdp.exe", exe())]))
+
+
+@case("zip_member_zero_width_pdf")
+def _() -> str:
+    # A zero-width space inside a PDF's name in a zip: a trick, even without a program.
+    return exe_mail("papers.zip", data=zip_bytes([("statement\u200b_2024.pdf", PDF)]))
+
+
+@case("zip_member_lookalike_exe", crlf=False)
+def _() -> str:
+    # A zip member named "update." + Cyrillic "exe", holding a program.
+    return exe_mail("update.zip", data=zip_bytes([("update.\u0435\u0445\u0435", exe())]))
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     for old in OUT.glob("*.eml"):
