@@ -69,9 +69,10 @@ def _table() -> dict[int, str]:
 
 def skeleton(text: str) -> str:
     """What ``text`` looks like, in lower-case ASCII where it looks like ASCII."""
-    folded = unicodedata.normalize("NFKC", text)
-    if folded.isascii():
-        return folded.lower()
+    if text.isascii():
+        return text.lower()
+    # Look-alikes first (NFKC would turn some, like U+02DB, into a space and a mark).
+    folded = unicodedata.normalize("NFKC", text.translate(_table()))
     decomposed = unicodedata.normalize("NFD", folded)
     bare = "".join(c for c in decomposed if unicodedata.category(c) not in ("Mn", "Me"))
     return unicodedata.normalize("NFC", bare).translate(_table()).lower()
