@@ -66,5 +66,6 @@ def test_fullwidth_dot_hides_the_extension_from_windows_not_from_the_eye():
 
 
 def test_japanese_fullwidth_names_of_harmless_types_are_not_tricks():
-    for name in ("\u898b\u7a4d\u66f8\uff0e\uff50\uff44\uff46", "\u8cc7\u6599.\uff58\uff4c\uff53\uff58"):
+    names = ("\u898b\u7a4d\u66f8\uff0e\uff50\uff44\uff46", "\u8cc7\u6599.\uff58\uff4c\uff53\uff58")
+    for name in names:
         assert judged(name, b"%PDF-1.4\n")[0] is Level.CLEAN, name
