@@ -188,10 +188,10 @@ class MessageFacts:
 
     @cached_property
     def _index(self) -> dict[str, tuple[str, ...]]:
-        index: dict[str, tuple[str, ...]] = {}
+        index: dict[str, list[str]] = {}
         for key, value in self.headers:
-            index[key.lower()] = (*index.get(key.lower(), ()), value)
-        return index
+            index.setdefault(key.lower(), []).append(value)
+        return {key: tuple(values) for key, values in index.items()}
 
     def first(self, name: str) -> str | None:
         values = self.all(name)
@@ -265,23 +265,34 @@ class MessageFacts:
 
 _WORD_SPLIT = re.compile(r"\s+")
 
+#: RFC 2047 words decoded in one header value (Python's decoder slows down
+#: quadratically with their number); the rest is shown as written.
+MAX_ENCODED_WORDS = 1_000
+#: Characters of an address header given to the full RFC 5322 parser.
+MAX_ADDRESS_CHARS = 4_000
+
 
 def decode_words(value: str) -> str:
     """Decode RFC 2047 encoded words; a broken word is kept as written."""
     if "=?" not in value:
         return " ".join(_WORD_SPLIT.split(value.strip()))
+    pieces = value.split("=?", MAX_ENCODED_WORDS + 1)
+    rest = ""
+    if len(pieces) > MAX_ENCODED_WORDS + 1:
+        value, rest = "=?".join(pieces[:-1]), "=?" + pieces[-1]
     try:
-        return str(make_header(decode_header(value)))
+        return str(make_header(decode_header(value))) + rest
     except (ValueError, LookupError, UnicodeError, AssertionError):
-        return value.strip()
+        return value.strip() + rest
 
 
 #: The everyday forms ``Name <a@b>``, ``"Name" <a@b>`` and ``a@b``, with nothing that
-#: needs the full RFC 5322 parser (comments, groups, lists, escapes, routes).
+#: needs the full RFC 5322 parser (comments, groups, lists, escapes, routes). Every
+#: repeat is possessive, so the match takes linear time whatever the value holds.
 _SIMPLE_MAILBOX = re.compile(
-    r'\s*(?:"(?P<quoted>[^"\\]*)"|(?P<plain>[^"<>,;:()\\@]*?))\s*'
-    r"<(?P<addr>[^<>@\s,;:()\\\"]+@[^<>@\s,;:()\\\"]+)>\s*"
-    r'|\s*(?P<bare>[^<>@\s,;:()\\"]+@[^<>@\s,;:()\\"]+)\s*'
+    r'\s*+(?:"(?P<quoted>[^"\\]*+)"\s*+|(?P<plain>[^"<>,;:()\\@]*+))'
+    r"<(?P<addr>[^<>@\s,;:()\\\"]++@[^<>@\s,;:()\\\"]++)>\s*+"
+    r'|\s*+(?P<bare>[^<>@\s,;:()\\"]++@[^<>@\s,;:()\\"]++)\s*+'
 )
 
 
@@ -293,11 +304,11 @@ def parse_addresses(value: str) -> list[Address]:
     if simple:  # what getaddresses would say, without its cost (most mail)
         if simple.group("bare"):
             return [Address("", simple.group("bare"))]
-        name = simple.group("quoted") if simple.group("quoted") is not None else (
-            simple.group("plain") or "")
+        quoted = simple.group("quoted")
+        name = quoted if quoted is not None else simple.group("plain").strip()
         return [Address(decode_words(name), simple.group("addr"))]
     try:
-        pairs = getaddresses([value[:4000]])
+        pairs = getaddresses([value[:MAX_ADDRESS_CHARS]])
     except (ValueError, IndexError, TypeError, RecursionError):
         return [Address(decode_words(value), "")]
     out = [Address(decode_words(name), addr.strip()) for name, addr in pairs]

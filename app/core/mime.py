@@ -5,11 +5,17 @@ and several mail clients take the *last*. To judge every reading we need to choo
 header blocks, parameters, boundaries and transfer encodings are read here by plain
 functions with an explicit ``pick`` ("first" or "last"). The ``email`` package is still
 used for what it does well: addresses and RFC 2047 words (see `app.core.facts`).
+
+Every loop here is bounded by the size of its input and by the limits below, whatever
+a message holds: what lies past a limit is not read, and that is recorded as a defect
+(so a message is never judged as if it had been read in full).
 """
 
 from __future__ import annotations
 
 import binascii
+import bisect
+import itertools
 import quopri
 import re
 from collections.abc import Callable, Iterator
@@ -18,9 +24,28 @@ from functools import cached_property
 from itertools import islice
 from urllib.parse import unquote_to_bytes
 
-from app.core.facts import decode_text
+from app.core.facts import MAX_ENCODED_WORDS, decode_text
 
 Pick = str  # "first" or "last"
+
+#: Header fields read from one header block; past this only the MIME fields are
+#: looked for (up to as many again). Real mail has a few dozen fields; thousands are
+#: an attack on the reader.
+MAX_HEADER_FIELDS = 1_000
+#: Lines of a header block that are not fields before the rest is skimmed.
+MAX_ODD_LINES = 100
+#: Bytes of a header block searched for MIME fields past those limits (a fast scan,
+#: but one that any header line might slow down: bounded too).
+SKIM_BYTES = 8 << 20
+#: Bytes of one unfolded header field that are read (Postfix's ``header_size_limit``
+#: is 102,400 by default: a longer field never reached the mailbox intact).
+MAX_FIELD_BYTES = 102_400
+#: Parameters read from one ``Content-Type`` or ``Content-Disposition`` (RFC 2231
+#: sections count one each; a long file name is a dozen sections).
+MAX_PARAMS = 100
+#: Padding runs inside one base64 body: each one ends a piece that is decoded on its
+#: own, as mail clients do with chunks that were encoded one by one.
+MAX_BASE64_PIECES = 10_000
 
 
 @dataclass
@@ -29,11 +54,13 @@ class HeaderBlock:
 
     ``oddities`` are lines that programs read differently (a continuation with nothing
     to continue, a line that is not a field): where the header ends is then ambiguous.
+    ``defects`` say what was left unread because it went past a limit.
     """
 
     fields: list[tuple[str, str]]
     body_start: int
     oddities: list[str] = field(default_factory=list)
+    defects: list[str] = field(default_factory=list)
 
     def all(self, name: str) -> list[str]:
         return self._index.get(name.lower(), [])
@@ -52,7 +79,15 @@ class HeaderBlock:
         return values[0] if pick == "first" else values[-1]
 
 
-_FIELD = re.compile(rb"^([\x21-\x39\x3b-\x7e]+)[ \t]*:")
+#: One line without its CRLF (a bare CR or LF stays inside the line, as on the wire).
+_LINE = rb"[^\r]*+(?:\r(?!\n)[^\r]*+)*+"
+#: One field with its continuation lines, matched in one step however long it is.
+_FIELD_TEXT = rb"([\x21-\x39\x3b-\x7e]++)[ \t]*+:(" + _LINE + rb"(?:\r\n[ \t]" + _LINE + rb")*+)"
+_FIELD = re.compile(_FIELD_TEXT + rb"(?:\r\n|\Z)")
+_CONTINUATIONS = re.compile(rb"(?:[ \t]" + _LINE + rb"(?:\r\n|\Z))++")
+#: The MIME fields, still looked for past `MAX_HEADER_FIELDS` (in the next
+#: `SKIM_BYTES`), so a pile of junk fields cannot hide a part's Content-Type.
+_MIME_FIELD = re.compile(rb"\r\ncontent-(?:type|transfer-encoding|disposition)[ \t]*:")
 
 
 def normalize_newlines(raw: bytes) -> bytes:
@@ -72,42 +107,87 @@ def read_header_block(
 
     A line that is neither a field nor a continuation ends the block early (the body
     starts there), as Python's parser does; other programs skip it and read on, which
-    is what ``lenient`` does. Either way it is noted.
+    is what ``lenient`` does. Either way it is noted. Each field is matched in one
+    step; past `MAX_HEADER_FIELDS` fields (or `MAX_ODD_LINES` odd lines) the rest of
+    the block is only skimmed for its MIME fields.
     """
-    fields: list[tuple[bytes, bytearray]] = []
-    oddities: list[str] = []
-    pos = start
     size = len(data) if stop is None else stop
+    raw: list[tuple[bytes, bytes]] = []
+    oddities: list[str] = []
+    defects: list[str] = []
+    pos = start
+    odd_lines = 0
     while pos < size:
+        match = _FIELD.match(data, pos, size)
+        if match is not None:
+            if len(raw) >= MAX_HEADER_FIELDS:
+                defects.append(f"more than {MAX_HEADER_FIELDS} header fields")
+                pos = _skim(data, pos, size, raw)
+                break
+            raw.append((match[1], match[2]))
+            pos = match.end()
+            continue
         end = data.find(b"\r\n", pos, size)
-        line_end = size if end < 0 else end
-        next_pos = size if end < 0 else end + 2
-        line = data[pos:line_end]
-        if not line:
+        line_end, next_pos = (size, size) if end < 0 else (end, end + 2)
+        if line_end == pos:  # the blank line: the body starts after it
             pos = next_pos
             break
-        if line[:1] in (b" ", b"\t"):
-            if fields:
-                fields[-1][1].extend(line)
+        if data[pos : pos + 1] in (b" ", b"\t"):
+            run = _CONTINUATIONS.match(data, pos, size)
+            assert run is not None  # noqa: S101 - a line starting with a blank is one
+            if raw:
+                raw[-1] = (raw[-1][0], raw[-1][1] + data[pos : run.end()])
             else:
                 oddities.append("the first header line is a continuation")
-            pos = next_pos
+            pos = run.end()
             continue
-        match = _FIELD.match(line)
-        if match is None:
-            if pos == start and line.startswith(b"From "):
-                pos = next_pos  # an mbox separator line in front of the message
-                continue
-            shown = line[:60].decode("utf-8", "replace")
-            oddities.append(f"header line {shown!r} is not a header field")
-            if not lenient:
-                break
-            pos = next_pos
+        if pos == start and data.startswith(b"From ", pos, size):
+            pos = next_pos  # an mbox separator line in front of the message
             continue
-        fields.append((match.group(1), bytearray(line[match.end() :])))
+        shown = data[pos : min(line_end, pos + 60)].decode("utf-8", "replace")
+        oddities.append(f"header line {shown!r} is not a header field")
+        if not lenient:
+            break
         pos = next_pos
-    decoded = [(name.decode("ascii"), decode_header_bytes(bytes(value))) for name, value in fields]
-    return HeaderBlock(decoded, pos, oddities)
+        odd_lines += 1
+        if odd_lines >= MAX_ODD_LINES and pos < size:
+            defects.append(f"more than {MAX_ODD_LINES} header lines that are not fields")
+            pos = _skim(data, pos, size, raw)
+            break
+    return HeaderBlock(_unfold(raw, defects), pos, oddities, defects)
+
+
+def _skim(data: bytes, pos: int, size: int, raw: list[tuple[bytes, bytes]]) -> int:
+    """Past a limit: find where the body starts (after the first blank line) without
+    reading each line, and keep the MIME fields of the next `SKIM_BYTES` (at most
+    `MAX_HEADER_FIELDS`), in their order. Where the header really ends is then not
+    known for the strict reading; the defect recorded with it says so."""
+    blank = data.find(b"\r\n\r\n", pos - 2, size)
+    end, body = (size, size) if blank < 0 else (blank + 2, blank + 4)
+    window = data[pos - 2 : min(end, pos + SKIM_BYTES)].lower()  # from the CRLF before
+    for count, kept in enumerate(_MIME_FIELD.finditer(window)):
+        match = _FIELD.match(data, pos + kept.start(), end)
+        if count >= MAX_HEADER_FIELDS:
+            break
+        if match is not None:
+            raw.append((match[1], match[2]))
+    return body
+
+
+def _unfold(raw: list[tuple[bytes, bytes]], defects: list[str]) -> list[tuple[str, str]]:
+    """Field names and decoded, unfolded values, each cut at `MAX_FIELD_BYTES`."""
+    fields: list[tuple[str, str]] = []
+    for name_bytes, folded in raw:
+        name = name_bytes[:60].decode("ascii")
+        value = folded.replace(b"\r\n", b"") if b"\r\n" in folded else folded
+        if len(value) > MAX_FIELD_BYTES:
+            value = value[:MAX_FIELD_BYTES]
+            defects.append(f"header field {name} is longer than {MAX_FIELD_BYTES} bytes")
+        text = decode_header_bytes(value)
+        if text.count("=?") > MAX_ENCODED_WORDS:
+            defects.append(f"header field {name} has more than {MAX_ENCODED_WORDS} encoded words")
+        fields.append((name_bytes.decode("ascii"), text))
+    return fields
 
 
 def decode_header_bytes(value: bytes) -> str:
@@ -125,6 +205,7 @@ class ContentType:
 
     value: str
     params: dict[str, list[str]]
+    defects: tuple[str, ...] = ()
 
     def param(self, name: str, pick: Pick) -> str | None:
         values = self.params.get(name)
@@ -136,27 +217,36 @@ class ContentType:
         return len(set(self.params.get(name, ()))) > 1
 
 
-_TOKEN_VALUE = re.compile(r'\s*([^\s;=]+)\s*(?:=\s*("(?:[^"\\]|\\.)*"?|[^;]*))?\s*')
+#: The pieces of a structured field: a quoted string (its content in group 1; an
+#: unclosed one runs to the end), the start of a comment, ``;``, ``=``, other text.
+_LEXEME = re.compile(r'"((?:[^"\\]++|\\.?)*+)(?:"|\Z)|\(|;|=|[^"(;=]++', re.DOTALL)
+_COMMENT_PIECE = re.compile(r"\\.?|[()]", re.DOTALL)
+_QUOTED_PAIR = re.compile(r"\\(.)", re.DOTALL)
+_WSP = " \t\r\n"
+
+Lexeme = tuple[str, str]  # kind ("text", "quoted", "=") and text
 
 
 def parse_params_header(text: str) -> ContentType:
     """Split ``value; k=v; k*0*=...`` into the value and decoded parameter lists.
 
+    Read as RFC 2045 and RFC 5322 say, as conforming clients and Python's ``email``
+    (policy ``default``) do: comments ``(...)`` and folding whitespace around the parts
+    are dropped, quoted strings are unquoted, text after a closing quote is ignored.
     RFC 2231 continuations and charsets are joined and decoded; percent-escapes are
-    decoded too, so a ``%00`` becomes a real NUL the detectors can show.
+    decoded too, so a ``%00`` becomes a real NUL the detectors can show. Past
+    `MAX_PARAMS` parameters the rest is not read (a defect says so).
     """
-    pieces = _split_semicolons(text)
-    value = pieces[0].strip().lower() if pieces else ""
+    segments, complete = _segments(text)
+    value = "".join("".join(piece for _, piece in segments[0]).split()).lower()
     plain: list[tuple[str, str]] = []
     extended: dict[str, dict[int, tuple[str, bool]]] = {}
     order: list[str] = []
-    for piece in pieces[1:]:
-        match = _TOKEN_VALUE.fullmatch(piece)
-        if match is None or match.group(2) is None:
+    for segment in segments[1:]:
+        param = _parameter(segment)
+        if param is None:
             continue
-        key, raw_value = match.group(1).lower(), match.group(2).strip()
-        if raw_value.startswith('"'):
-            raw_value = re.sub(r"\\(.)", r"\1", raw_value[1:].removesuffix('"'))
+        key, raw_value = param
         if "*" in key:
             base, _, rest = key.partition("*")
             encoded = rest.endswith("*") or rest == ""
@@ -176,27 +266,69 @@ def parse_params_header(text: str) -> ContentType:
             params.setdefault(key, []).append(_join_rfc2231(extended[key]))
     for key, raw_value in plain:
         params.setdefault(key, []).append(raw_value)
-    return ContentType(value, params)
+    defects = () if complete else (f"more than {MAX_PARAMS} parameters",)
+    return ContentType(value, params, defects)
 
 
-def _split_semicolons(text: str) -> list[str]:
-    out: list[str] = []
-    current: list[str] = []
-    quoted = escaped = False
-    for char in text:
-        if escaped:
-            escaped = False
-        elif char == "\\" and quoted:
-            escaped = True
-        elif char == '"':
-            quoted = not quoted
-        elif char == ";" and not quoted:
-            out.append("".join(current))
-            current = []
+def transfer_encoding(text: str | None) -> str:
+    """The ``Content-Transfer-Encoding`` token, lower case, comments dropped."""
+    return parse_params_header(text).value if text else "7bit"
+
+
+def _segments(text: str) -> tuple[list[list[Lexeme]], bool]:
+    """The lexemes of a structured field between its ``;`` (outside quoted strings and
+    comments); comments are dropped. False when `MAX_PARAMS` cut the list short."""
+    segments: list[list[Lexeme]] = [[]]
+    pos, size = 0, len(text)
+    while pos < size:
+        match = _LEXEME.match(text, pos)
+        assert match is not None  # noqa: S101 - every character starts a lexeme
+        lexeme = match.group()
+        if lexeme == "(":
+            pos = _comment_end(text, pos)
             continue
-        current.append(char)
-    out.append("".join(current))
-    return out
+        pos = match.end()
+        if lexeme == ";":
+            if len(segments) > MAX_PARAMS:
+                return segments, False
+            segments.append([])
+        elif lexeme[0] == '"':
+            quoted = match.group(1)
+            if "\\" in quoted:
+                quoted = "".join(_QUOTED_PAIR.split(quoted))
+            segments[-1].append(("quoted", quoted))
+        else:
+            segments[-1].append(("=" if lexeme == "=" else "text", lexeme))
+    return segments, True
+
+
+def _comment_end(text: str, pos: int) -> int:
+    """Where the comment opening at ``pos`` ends (comments nest; an unclosed one runs
+    to the end of the field)."""
+    depth = 0
+    for piece in _COMMENT_PIECE.finditer(text, pos):
+        if piece.group() == "(":
+            depth += 1
+        elif piece.group() == ")":
+            depth -= 1
+            if depth == 0:
+                return piece.end()
+    return len(text)
+
+
+def _parameter(segment: list[Lexeme]) -> tuple[str, str] | None:
+    """``(name, value)`` of one ``name=value`` segment; None without a name or ``=``."""
+    at = next((i for i, (kind, _) in enumerate(segment) if kind == "="), None)
+    if at is None:
+        return None
+    key = "".join(piece for _, piece in segment[:at]).strip(_WSP).lower()
+    if not key:
+        return None
+    rest = segment[at + 1 :]
+    first = next((lex for lex in rest if lex[0] == "quoted" or lex[1].strip(_WSP)), None)
+    if first is not None and first[0] == "quoted":
+        return key, first[1]
+    return key, "".join(piece for _, piece in rest).strip(_WSP)
 
 
 def _join_rfc2231(sections: dict[int, tuple[str, bool]]) -> str:
@@ -299,27 +431,113 @@ def guess_boundary(data: bytes, start: int, end: int, declared: str | None) -> s
     return candidates[0].decode("utf-8", "replace") if candidates else None
 
 
-_B64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+_B64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _WHITESPACE = b" \t\r\n\x0b\x0c"
+#: Bytes dropped from base64 text before decoding: all but the alphabet and ``=``.
+_NOT_BASE64 = bytes(sorted(set(range(256)) - set(_B64_ALPHABET + b"=")))
+_PAD_RUN = re.compile(rb"=+")
+#: Base64 text is cleaned in slices of this size (bounds the copies of a big part).
+_CHUNK = 1 << 20
+
+Buffer = bytes | memoryview
 
 
-def _base64_stream(data: bytes) -> tuple[bytes, list[str]]:
-    """The base64 characters of ``data`` as complete 4-character groups: whitespace
-    and foreign characters dropped (noted), cut at the first ``=``, re-padded."""
-    defects: list[str] = []
-    stripped = data.translate(None, _WHITESPACE)
-    junk = stripped.translate(None, _B64_ALPHABET)
-    if junk:
-        defects.append("base64 text contains characters outside the base64 alphabet")
-        stripped = stripped.translate(None, bytes(set(junk)))
-    cleaned = stripped.split(b"=", 1)[0]
-    extra = len(cleaned) % 4
-    if extra == 1:
-        defects.append("base64 text has a truncated final group")
-        cleaned = cleaned[:-1]
-    elif extra:
-        cleaned += b"=" * (4 - extra)
-    return cleaned, defects
+def _piece_size(chars: int) -> int:
+    """Bytes decoded from ``chars`` base64 characters (a lone last one gives none)."""
+    return chars // 4 * 3 + (0, 0, 1, 2)[chars % 4]
+
+
+class Base64Text:
+    """Base64 text read as the major clients read it, decoded by ranges on demand.
+
+    Characters outside the alphabet (line breaks, junk) are skipped. ``=`` padding
+    that completes a group ends a *piece*; decoding goes on with the next piece, as
+    Thunderbird does with chunks that were encoded one by one (Python's ``email``
+    stops at the first such padding: its content is a prefix of this). Any other ``=``
+    is skipped, as in ``binascii.a2b_base64``. A last group of two or three characters
+    gives one or two bytes (missing padding); a lone last character gives nothing.
+    """
+
+    def __init__(self, data: Buffer) -> None:
+        self.defects: list[str] = []
+        view = memoryview(data)
+        junk = bytearray()
+        stream = bytearray()
+        for at in range(0, len(view), _CHUNK):
+            chunk = bytes(view[at : at + _CHUNK])
+            junk += chunk.translate(None, _B64_ALPHABET + b"=" + _WHITESPACE)[:1]
+            stream += chunk.translate(None, _NOT_BASE64)
+        if junk:
+            self.defects.append("base64 text contains characters outside the base64 alphabet")
+        first_pad = stream.find(b"=")
+        if first_pad < 0 or stream.count(b"=", first_pad) == len(stream) - first_pad:
+            if first_pad >= 0:
+                del stream[first_pad:]
+            self.text = stream  # the usual case: padding at most at the very end
+            cuts = [0, len(stream)]
+        else:
+            self.text, cuts = self._pieces(stream)
+        self.pieces = [(a, b) for a, b in itertools.pairwise(cuts) if a < b]
+        self.starts: list[int] = []
+        size = 0
+        for a, b in self.pieces:
+            self.starts.append(size)
+            size += _piece_size(b - a)
+        self.size = size
+        if self.pieces and (self.pieces[-1][1] - self.pieces[-1][0]) % 4 == 1:
+            self.defects.append("base64 text has a truncated final group")
+
+    def _pieces(self, stream: bytearray) -> tuple[bytearray, list[int]]:
+        """The text without ``=`` and the offsets where a padding run ended a group."""
+        self.defects.append("base64 text has padding before its end")
+        cuts = [0]
+        pads = 0
+        end = None
+        for number, run in enumerate(_PAD_RUN.finditer(stream)):
+            at = run.start() - pads  # offset of the run in the text without "="
+            if number >= MAX_BASE64_PIECES:
+                self.defects.append(
+                    f"base64 text has more than {MAX_BASE64_PIECES} padding runs"
+                )
+                end = run.start()
+                break
+            pads += len(run.group())
+            chars = (at - cuts[-1]) % 4
+            if chars == 3 or (chars == 2 and len(run.group()) >= 2):
+                cuts.append(at)
+        text = (stream if end is None else stream[:end]).replace(b"=", b"")
+        cuts.append(len(text))
+        return text, cuts
+
+    def read(self, offset: int, length: int) -> bytes:
+        """``length`` decoded bytes from ``offset`` (fewer at the end)."""
+        end = min(offset + length, self.size)
+        out: list[bytes] = []
+        index = max(0, bisect.bisect_right(self.starts, offset) - 1)
+        while offset < end and index < len(self.pieces):
+            a, b = self.pieces[index]
+            base = self.starts[index]
+            if base >= end:
+                break
+            low = max(offset, base) - base
+            high = min(end, base + _piece_size(b - a)) - base
+            if low < high:
+                out.append(self._decode(a, b, low, high))
+            index += 1
+        return b"".join(out)
+
+    def _decode(self, a: int, b: int, low: int, high: int) -> bytes:
+        """Bytes ``low:high`` of the piece ``text[a:b]``, decoding only their groups."""
+        first, last = low // 3, -(-high // 3)
+        start, stop = a + first * 4, min(a + last * 4, b)
+        whole = start + (stop - start) // 4 * 4
+        view = memoryview(self.text)
+        decoded = binascii.a2b_base64(view[start:whole]) if whole > start else b""
+        rest = stop - whole
+        if rest > 1:
+            decoded += binascii.a2b_base64(bytes(view[whole:stop]) + b"=" * (4 - rest))
+        skip = low - first * 3
+        return decoded[skip : skip + high - low]
 
 
 @dataclass
@@ -335,46 +553,56 @@ class Decoded:
         return self.read(0, self.size)
 
 
-def decoded_view(data: bytes, encoding: str) -> Decoded:
-    """A lazily decoded view of a part body (base64 is decoded by 4-character groups)."""
-    if encoding != "base64":
-        payload, defects = decode_body(data, encoding)
-        return Decoded(len(payload), defects, lambda at, n: payload[at : at + n])
-    stream, defects = _base64_stream(data)
-    size = len(stream) // 4 * 3 - stream[-2:].count(b"=")
-
-    def read(offset: int, length: int) -> bytes:
-        first, last = offset // 3, -(-min(offset + length, size) // 3)
-        try:
-            chunk = binascii.a2b_base64(stream[first * 4 : last * 4])
-        except binascii.Error:
-            return b""
-        return chunk[offset - first * 3 : offset - first * 3 + length]
-
-    return Decoded(size, defects, read)
+def decoded_view(data: Buffer, encoding: str) -> Decoded:
+    """A lazily decoded view of a part body. Every read of a range gives exactly the
+    bytes a whole decode gives there (base64 is decoded by groups; the other encodings
+    are decoded whole, once)."""
+    if encoding == "base64":
+        text = Base64Text(data)
+        return Decoded(text.size, text.defects, text.read)
+    payload, defects = decode_body(bytes(data), encoding)
+    return Decoded(len(payload), defects, lambda at, n: payload[at : at + n])
 
 
 def decode_body(data: bytes, encoding: str) -> tuple[bytes, list[str]]:
-    """Undo a Content-Transfer-Encoding leniently; list what was wrong with it."""
-    defects: list[str] = []
+    """Undo a Content-Transfer-Encoding leniently; list what was wrong with it.
+
+    An unknown encoding leaves the bytes as they are, as mail clients show them.
+    """
     if encoding == "base64":
-        stream, defects = _base64_stream(data)
-        try:
-            return binascii.a2b_base64(stream), defects
-        except binascii.Error:
-            defects.append("base64 text cannot be decoded")
-            return b"", defects
+        text = Base64Text(data)
+        return text.read(0, text.size), text.defects
     if encoding == "quoted-printable":
-        return quopri.decodestring(data), defects
-    if encoding in ("x-uuencode", "uuencode", "x-uue", "uue"):
+        return quopri.decodestring(data), []
+    if encoding in UUENCODINGS:
         decoded = uudecode_lines(data.split(b"\r\n"))
         if decoded is None:
-            defects.append("uuencoded body has no begin line")
-            return data, defects
-        return decoded[1], defects
+            return data, ["uuencoded body has no begin line"]
+        return decoded[1], []
     if encoding not in ("7bit", "8bit", "binary", ""):
-        defects.append(f"unknown transfer encoding {encoding!r}")
-    return data, defects
+        return data, [f"unknown transfer encoding {encoding!r}"]
+    return data, []
+
+
+def base64_tail(encoded: bytes) -> bytes | None:
+    """Decode the last characters of base64 text (an IMAP range) on their own, lined
+    up from the end: the text ends on a whole group, or on one completed by its
+    padding. None when a ``=`` sits before the end, which only the whole text can
+    place (read the whole part then)."""
+    stream = encoded.translate(None, _NOT_BASE64)
+    first_pad = stream.find(b"=")
+    chars, group = len(stream), 0
+    if first_pad >= 0:
+        pads = len(stream) - first_pad
+        if stream.count(b"=", first_pad) != pads or pads > 2:
+            return None
+        chars, group = first_pad, 4 - pads
+    skip = (chars - group) % 4
+    return Base64Text(stream[skip:chars]).read(0, chars)
+
+
+#: Transfer encodings that are uuencode under another name.
+UUENCODINGS = ("x-uuencode", "uuencode", "x-uue", "uue")
 
 
 _UU_BEGIN = re.compile(rb"begin(-base64)?[ \t]+([0-7]{3,4})[ \t]+(\S.*)")

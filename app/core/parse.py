@@ -35,6 +35,7 @@ from app.core.mime import (
     normalize_newlines,
     parse_params_header,
     read_header_block,
+    transfer_encoding,
 )
 
 MAX_DEPTH = 40
@@ -74,6 +75,7 @@ def readings(raw: bytes) -> list[MessageFacts]:
         headers = tuple((k, v) for k, v in top.fields if k.lower() in _WANTED)
         walk = _Walk(data, pick)
         walk.ambiguities.extend(f"top header: {o}" for o in top.oddities)
+        walk.defects.extend(f"top header: {d}" for d in top.defects)
         _walk_entity(walk, top, len(data), path="", prefix="", ancestors=(), depth=0)
         if walk.budget[0] <= 0:
             walk.defects.append(f"more than {MAX_DELIMITER_CANDIDATES} lines look like boundaries")
@@ -123,8 +125,9 @@ def _walk_entity(
         walk.defects.append(f"too many parts (over {MAX_PARTS})")
         return end
     pick = walk.pick
-    base, ctype, notes = describe_part(block, path, ancestors, pick)
+    base, ctype, notes, defects = describe_part(block, path, ancestors, pick)
     walk.ambiguities.extend(notes)
+    walk.defects.extend(defects)
     content_type, encoding = base.content_type, base.encoding
     inner = (content_type, *ancestors)
     body_start = block.body_start
@@ -259,9 +262,10 @@ def _header_stop(walk: _Walk, start: int, end: int, markers: tuple[bytes, ...]) 
 
 def describe_part(
     block: HeaderBlock, path: str, ancestors: tuple[str, ...], pick: Pick
-) -> tuple[Part, ContentType, list[str]]:
+) -> tuple[Part, ContentType, list[str], list[str]]:
     """Interpret one part's MIME header fields: the `Part` without its content, the
-    parsed Content-Type (for the boundary) and notes on anything given two ways.
+    parsed Content-Type (for the boundary), notes on anything given two ways and
+    defects (what went past a limit and was not read).
 
     Shared by every facts builder, so a part's names and types are read by one piece
     of code whether its headers came from a file or from an IMAP ``[n.MIME]`` fetch.
@@ -279,7 +283,11 @@ def describe_part(
     content_type = ctype.value if "/" in ctype.value else "text/plain"
     disp_text = block.pick("Content-Disposition", pick)
     disp = parse_params_header(disp_text) if disp_text else None
-    encoding = (block.pick("Content-Transfer-Encoding", pick) or "7bit").strip().lower()
+    encoding = transfer_encoding(block.pick("Content-Transfer-Encoding", pick))
+    defects = [f"{where} header: {defect}" for defect in block.defects if path]
+    for header, holder in (("Content-Type", ctype), ("Content-Disposition", disp)):
+        if holder is not None:
+            defects += [f"{where} header: {header} has {defect}" for defect in holder.defects]
     for holder, key in ((ctype, "name"), (ctype, "boundary"), (disp, "filename")):
         if holder is not None and holder.ambiguous(key):
             notes.append(
@@ -303,7 +311,7 @@ def describe_part(
         charset=ctype.param("charset", pick),
         report_type=ctype.param("report-type", pick),
     )
-    return part, ctype, notes
+    return part, ctype, notes, defects
 
 
 def _decoded_name(value: str | None) -> str | None:
@@ -341,7 +349,7 @@ def _walk_message(
 
 def _add_leaf(walk: _Walk, base: Part, start: int, end: int) -> None:
     path = base.path or "1"
-    view = decoded_view(walk.data[start:end], base.encoding)
+    view = decoded_view(memoryview(walk.data)[start:end], base.encoding)
     walk.defects.extend(f"part {path}: {d}" for d in view.defects)
     head = view.read(0, HEAD_BYTES)
     part = replace(

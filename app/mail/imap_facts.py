@@ -234,7 +234,7 @@ class ImapFactsBuilder:
 
     def _assemble(self, item: _Pending) -> MessageFacts | None:
         top = read_header_block(item.headers)
-        if top.oddities or not self._add(item, item.root, ()):
+        if top.oddities or top.defects or not self._add(item, item.root, ()):
             return None
         return MessageFacts(headers=tuple(top.fields), parts=tuple(item.parts), size=item.size)
 
@@ -252,12 +252,12 @@ class ImapFactsBuilder:
             block = read_header_block(item.headers)
         else:
             block = read_header_block(_section(item.data, f"BODY[{node.header_section}]"))
-        if node.header_section is not None and block.oddities:
+        if node.header_section is not None and (block.oddities or block.defects):
             return False
-        base, ctype, notes = describe_part(
+        base, ctype, notes, defects = describe_part(
             block, node.path if node.header_section else "", ancestors, "first"
         )
-        if notes or base.encoding not in _KNOWN_ENCODINGS:
+        if notes or defects or base.encoding not in _KNOWN_ENCODINGS:
             return False
         base = replace(base, path=node.path)
         if node.kind == "leaf" and (
