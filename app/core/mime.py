@@ -43,6 +43,9 @@ MAX_FIELD_BYTES = 102_400
 #: Parameters read from one ``Content-Type`` or ``Content-Disposition`` (RFC 2231
 #: sections count one each; a long file name is a dozen sections).
 MAX_PARAMS = 100
+#: Characters kept of one decoded parameter value (file names are at most a few
+#: hundred; the detectors look at every character of a name).
+MAX_PARAM_CHARS = 1_000
 #: Padding runs inside one base64 body: each one ends a piece that is decoded on its
 #: own, as mail clients do with chunks that were encoded one by one.
 MAX_BASE64_PIECES = 10_000
@@ -258,16 +261,14 @@ def parse_params_header(text: str) -> ContentType:
         else:
             plain.append((key, raw_value))
             order.append(key)
+    joined = [(k, _join_rfc2231(extended[k])) for k in dict.fromkeys(order) if k in extended]
     params: dict[str, list[str]] = {}
-    seen_ext: set[str] = set()
-    for key in order:
-        if key in extended and key not in seen_ext:
-            seen_ext.add(key)
-            params.setdefault(key, []).append(_join_rfc2231(extended[key]))
-    for key, raw_value in plain:
-        params.setdefault(key, []).append(raw_value)
-    defects = () if complete else (f"more than {MAX_PARAMS} parameters",)
-    return ContentType(value, params, defects)
+    defects = [] if complete else [f"more than {MAX_PARAMS} parameters"]
+    for key, found in joined + plain:
+        if len(found) > MAX_PARAM_CHARS:
+            defects.append(f"a {key}= longer than {MAX_PARAM_CHARS} characters")
+        params.setdefault(key, []).append(found[:MAX_PARAM_CHARS])
+    return ContentType(value, params, tuple(dict.fromkeys(defects)))
 
 
 def transfer_encoding(text: str | None) -> str:

@@ -29,7 +29,7 @@ from imapclient.response_types import BodyData
 
 from app.core import archive as zipdir
 from app.core.facts import HEAD_BYTES, HEADER_FIELDS, MessageFacts, Part, is_message_type
-from app.core.mime import decode_body, read_header_block
+from app.core.mime import base64_tail, decode_body, read_header_block
 from app.core.parse import (
     MAX_DEPTH,
     archive_of,
@@ -343,15 +343,19 @@ class ImapFactsBuilder:
         if encoding in ("7bit", "8bit", "binary", ""):
             offset = max(0, node.encoded_size - want)
             return self._range(uid, node.path, offset, node.encoded_size - offset)
-        if encoding != "base64":
-            return decode_body(self._range(uid, node.path, 0, node.encoded_size), encoding)[0]
-        # base64: fetch enough encoded text, drop whitespace, and realign the tail to a
-        # 4-character group using the decoded size the server reported.
+        # base64: fetch enough encoded text and line it up from its end (`base64_tail`);
+        # more when junk made it short; the whole part when only all of it can say
+        # where its groups start (padding before the end), as for other encodings.
         span = want * 4 // 3 + want // 19 + 96
-        offset = max(0, node.encoded_size - span)
-        text = b"".join(self._range(uid, node.path, offset, node.encoded_size - offset).split())
-        # The stream ends on a whole 4-character group, so the tail aligns from its end.
-        return decode_body(text[len(text) % 4 :], "base64")[0]
+        while encoding == "base64" and span < node.encoded_size:
+            offset = node.encoded_size - span
+            tail = base64_tail(self._range(uid, node.path, offset, span))
+            if tail is None:
+                break
+            if len(tail) >= want:
+                return tail
+            span *= 2
+        return decode_body(self._range(uid, node.path, 0, node.encoded_size), encoding)[0]
 
     def _range(self, uid: int, path: str, offset: int, length: int) -> bytes:
         data = self._fetch_counted([uid], [f"BODY.PEEK[{path}]<{offset}.{length}>"])
