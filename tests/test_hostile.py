@@ -26,8 +26,7 @@ BUDGET_BYTES = 200 * 1024 * 1024
 @pytest.mark.parametrize("case", HOSTILE, ids=[h.name for h in HOSTILE])
 def test_hostile_message_is_judged_within_the_memory_budget(case: Hostile) -> None:
     raw = case.build()
-    if case.traced:
-        tracemalloc.start()
+    tracemalloc.start()
     try:
         verdict, facts = judge_bytes(raw, Rules())
         peak = tracemalloc.get_traced_memory()[1]

@@ -20,7 +20,7 @@ import quopri
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import islice
 from urllib.parse import unquote_to_bytes
 
@@ -381,29 +381,37 @@ def find_delimiter(
     ``budget`` holds how many candidate lines may still be looked at; at zero the
     search stops (the caller reports that as a defect).
     """
-    pos = start
-    while pos < end and budget[0] > 0:
-        if pos == start and data.startswith(b"--", start):
-            at = start
-        else:
-            found = data.find(b"\r\n--", pos, end)
-            if found < 0:
-                return None
-            at = found + 2
-        budget[0] -= 1
-        line_end = data.find(b"\r\n", at, end)
-        line_end = end if line_end < 0 else line_end
-        line = data[at:line_end].rstrip(b" \t")
-        for level, marker in enumerate(markers):
-            if not line.startswith(marker):
-                continue
-            rest = line[len(marker) :]
-            if rest in (b"", b"--"):
-                body_end = at - 2 if at - 2 >= start and data[at - 2 : at] == b"\r\n" else at
-                after = min(line_end + 2, end)
-                return Delimiter(at, max(start, body_end), after, level, rest == b"--")
-        pos = line_end
-    return None
+    if not markers or start >= end:
+        return None
+    at_start, after_crlf = _delimiter_lines(markers)
+    found = at_start.match(data, start, end) if data.startswith(b"--", start, end) else None
+    looked = 1 if data.startswith(b"--", start, end) else 0
+    if found is None:
+        found = after_crlf.search(data, start, end)
+        # Every "--" line on the way counts against the budget, as if each were read.
+        looked += data.count(b"\r\n--", start, end if found is None else found.start()) + (
+            found is not None
+        )
+    if looked > budget[0]:
+        budget[0] = 0
+        return None
+    budget[0] -= looked
+    if found is None:
+        return None
+    at, line_end = found.start("line"), found.end()
+    line = data[at:line_end].rstrip(b" \t")
+    level, marker = next((n, m) for n, m in enumerate(markers) if line in (m, m + b"--"))
+    body_end = at - 2 if at - 2 >= start and data[at - 2 : at] == b"\r\n" else at
+    after = min(line_end + 2, end)
+    return Delimiter(at, max(start, body_end), after, level, line != marker)
+
+
+@lru_cache(maxsize=256)
+def _delimiter_lines(markers: tuple[bytes, ...]) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    """A delimiter line of any of ``markers`` (at a given start; after a CRLF), found by
+    one scan in C however many lines merely look like one."""
+    line = rb"(?P<line>(?:" + b"|".join(map(re.escape, markers)) + rb")(?:--)?[ \t]*+)(?=\r\n|\Z)"
+    return re.compile(line), re.compile(rb"\r\n" + line)
 
 
 _DASH_LINE = re.compile(rb"(?<![^\n])--([^\r\n]{1,200})\r\n(?:\r\n|[\x21-\x39\x3b-\x7e]+[ \t]*:)")
