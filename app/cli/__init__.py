@@ -73,6 +73,9 @@ def main(
         return EXIT_ERROR
     except sqlite3.Error as error:
         _fail(err, state_problem(error))
+    except OSError as error:  # a folder or file of MailSentry's own that cannot be used
+        where = f"{error.filename}: " if error.filename else ""
+        _fail(err, f"{where}{error.strerror or error}")
     except Exception as error:  # noqa: BLE001 - the last line of defence: say it, exit 2
         _fail(err, f"unexpected error ({type(error).__name__}: {error})")
     finally:

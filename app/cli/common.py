@@ -60,11 +60,11 @@ class Env:
 
     @cached_property
     def accounts(self) -> AccountService:
-        return AccountService(AccountStore(paths.config_dir() / "accounts.json"), SecretStore)
+        return AccountService(AccountStore(paths.accounts_path()), SecretStore)
 
     @cached_property
     def state(self) -> State:
-        return State(paths.data_dir() / "state.sqlite3")
+        return State(paths.state_path())
 
     @cached_property
     def copies(self) -> LocalCopies:

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
 
+from app.store import paths
+
 Protocol = Literal["imap", "pop3"]
 Security = Literal["tls", "starttls", "plain"]
 
@@ -116,11 +118,8 @@ class AccountStore:
         return [_from_json(item) for item in data.get("accounts", [])]
 
     def save(self, accounts: list[Account]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
         payload = {"accounts": [_to_json(a) for a in accounts]}
-        tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(self.path)
+        paths.write_private(self.path, json.dumps(payload, indent=2, ensure_ascii=False))
 
     def get(self, key: str) -> Account:
         """An account by id, address or ``user@host``."""

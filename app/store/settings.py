@@ -17,6 +17,7 @@ from typing import Any
 
 from app.core.extensions import ExtensionPolicy, shipped_tiers
 from app.core.rules import Rules
+from app.store import paths
 
 ACTIONS = ("quarantine", "delete", "mark", "leave")
 
@@ -249,10 +250,7 @@ class SettingsStore:
         """Write ``values`` (validated first) as a commented TOML file."""
         text = render(values)
         self.current = parse(text, self.path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(self.path)
+        paths.write_private(self.path, text)
 
 
 def render(values: Mapping[str, Any]) -> str:

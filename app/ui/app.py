@@ -51,8 +51,8 @@ def build(app: QApplication) -> tuple[Controller, MainWindow, Tray]:
     """Wire the app together (also used by the tests and the screenshot script)."""
     settings = SettingsStore(paths.settings_path())
     problem = settings.reload()
-    accounts = AccountService(AccountStore(paths.config_dir() / "accounts.json"), SecretStore)
-    state = State(paths.data_dir() / "state.sqlite3")
+    accounts = AccountService(AccountStore(paths.accounts_path()), SecretStore)
+    state = State(paths.state_path())
     controller = Controller(
         settings, accounts, state, LocalCopies(paths.data_dir() / "local-copies"), app
     )
