@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(4, 4, 4, 4)
         self.banner = QLabel(page)
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)  # server text, never HTML
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("background:#fff3e0;border:1px solid #ef8f00;padding:6px")
         self.banner.hide()
@@ -259,31 +260,35 @@ class MainWindow(QMainWindow):
         records = self.selected_records()
         if not records:
             return
-        answer = QMessageBox.question(
-            self,
+        if self.confirm(
             self.tr("Delete messages"),
             self.tr(
                 "Delete {0} message(s) from the server? MailSentry keeps a local copy "
                 "of each in its own folder, where nothing opens it."
             ).format(len(records)),
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        ):
             self.controller.act("delete", records)
 
     def _trust(self) -> None:
         records = self.selected_records()
         if len(records) != 1:
             return
-        answer = QMessageBox.question(
-            self,
+        if self.confirm(
             self.tr("Trust sender"),
             self.tr(
                 "Trust {0}? Mail from a trusted sender is judged more gently, but "
                 "programs and tricks stay blocked."
             ).format(records[0].sender),
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        ):
             self.controller.trust_sender(records[0])
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Ask Yes/No. The text may hold a sender's name: shown as plain text (a
+        QMessageBox renders anything that looks like HTML)."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def _rescan(self) -> None:
         self.controller.check_now()

@@ -3,6 +3,7 @@ proxy. Only visible rows are asked for their data, so 100,000 rows load at once.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -17,6 +18,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from app.core import names
 from app.store.state import MessageRecord
 from app.ui.icons import icon
 
@@ -116,7 +118,7 @@ class MessageModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and record.verdict in _TINT:
             return QBrush(_TINT[record.verdict])
         if role == Qt.ItemDataRole.ToolTipRole and column == "subject":
-            return record.subject
+            return plain_tooltip(record.subject) if record.subject else None
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -151,6 +153,13 @@ class MessageModel(QAbstractTableModel):
         if column == "date":
             return _short_date(record.date)
         return str(getattr(record, column) or "")
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows ``text`` as it is. Qt renders a tooltip as HTML when it
+    merely looks like HTML, so a subject could show a heading saying "safe" or load a
+    local image: here it is always HTML, with ``text`` escaped (hidden characters too)."""
+    return f"<qt>{html.escape(names.escape(text))}</qt>"
 
 
 class MessageFilter(QSortFilterProxyModel):

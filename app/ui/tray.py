@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app.av.signatures import AntivirusStatus, detect
+from app.core import names
 from app.core.findings import Level
 from app.services.notify import (
     Clock,
@@ -139,7 +140,7 @@ class Tray(QObject):
         state = self.state
         tips = {
             "paused": self.tr("MailSentry is paused"),
-            "error": self.tr("MailSentry: {0}").format(self.error),
+            "error": self.tr("MailSentry: {0}").format(_no_markup(self.error or "")),
             "alert": self.tr("MailSentry found dangerous mail"),
             "clear": self.tr("MailSentry: all clear"),
         }
@@ -273,3 +274,10 @@ class Tray(QObject):
         self.window.risk.antivirus_note = signature_age(
             status, self.notifier.clock(), self.notifier.words
         )
+
+
+def _no_markup(text: str) -> str:
+    """Server text for the tray's tooltip, which some desktops render as HTML and
+    others not (so escaping would show as ``&lt;`` there): without ``<`` no markup can
+    start, and hidden characters are shown escaped."""
+    return names.escape(text).replace("<", "\u2039").replace(">", "\u203a")
