@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,9 +18,10 @@ from typing import TextIO
 
 from app import __version__
 from app.cli import accounts, messages, scan, watch
-from app.cli.common import EXIT_CLEAN, EXIT_ERROR, Env, state_problem
+from app.cli.common import EXIT_CLEAN, EXIT_ERROR, Env
 from app.core import names
 from app.core.detectors import BY_ID, DETECTORS
+from app.services import failures
 from app.store import paths, settings
 
 
@@ -71,13 +71,8 @@ def main(
     except KeyboardInterrupt:
         print("mailsentry: interrupted", file=err)
         return EXIT_ERROR
-    except sqlite3.Error as error:
-        _fail(err, state_problem(error))
-    except OSError as error:  # a folder or file of MailSentry's own that cannot be used
-        where = f"{error.filename}: " if error.filename else ""
-        _fail(err, f"{where}{error.strerror or error}")
     except Exception as error:  # noqa: BLE001 - the last line of defence: say it, exit 2
-        _fail(err, f"unexpected error ({type(error).__name__}: {error})")
+        _fail(err, failures.describe(error))
     finally:
         logging.getLogger("app").removeHandler(handler)
     return EXIT_ERROR

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import sqlite3
 import sys
 from functools import cached_property
 from pathlib import Path
@@ -18,24 +17,6 @@ from app.store.secrets import SecretStore
 from app.store.state import State
 
 EXIT_CLEAN, EXIT_DANGEROUS, EXIT_ERROR = 0, 1, 2
-
-
-def state_problem(error: sqlite3.Error) -> str:
-    """A state file that cannot be written, in the user's words: where, and why."""
-    text = str(error)
-    if "full" in text:
-        why = "the disk is full"
-    elif "readonly" in text or "read-only" in text:
-        why = "it is read-only"
-    elif "I/O" in text:
-        why = "the disk refused a write"
-    else:
-        why = text
-    return (
-        f"the state file in {paths.data_dir()} cannot be written ({why}). "
-        "The verdicts printed above stand; no mail is moved without its journal entry, "
-        "so none is lost. Free some space or make the folder writable, then run again."
-    )
 
 
 class Env:

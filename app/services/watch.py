@@ -11,7 +11,6 @@ thread dies silently: whatever escapes one is logged, reported through ``on_erro
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -27,6 +26,7 @@ from app.mail.imap_watch import watch_folder
 from app.mail.pop3 import scan_pop3
 from app.services.accounts import AccountService
 from app.services.actions import act_on
+from app.services.failures import describe
 from app.services.scan import Result
 from app.services.server_scan import Judged, as_result, plan
 from app.store.accounts import Account, AccountError
@@ -38,13 +38,6 @@ from app.store.state import State
 log = logging.getLogger(__name__)
 #: Backoff after a watch thread failed: first wait, and the longest.
 RETRY_FIRST_S, RETRY_MAX_S = 5.0, 300.0
-
-
-def describe_failure(error: Exception) -> str:
-    """An error nothing more specific caught, in one sentence."""
-    if isinstance(error, sqlite3.Error):
-        return f"the state file cannot be written ({error}); is the disk full or read-only?"
-    return f"unexpected error ({type(error).__name__}: {error})"
 
 
 @dataclass
@@ -114,7 +107,7 @@ class Watch:
                 failed = True
             except Exception as error:  # one account never stops the others
                 log.exception("checking %s failed", account.label)
-                self.on_error(f"{account.label}: {describe_failure(error)}")
+                self.on_error(f"{account.label}: {describe(error)}")
                 failed = True
         return failed
 
@@ -161,9 +154,7 @@ class Watch:
                 return
             except Exception as error:  # report, then retry
                 log.exception("watching %s failed", account.label)
-                self.on_error(
-                    f"{account.label}: {describe_failure(error)}; trying again in {wait:.0f} s"
-                )
+                self.on_error(f"{account.label}: {describe(error)}; trying again in {wait:.0f} s")
             if time.monotonic() - started > RETRY_MAX_S:
                 wait = RETRY_FIRST_S  # it ran well for a while: this is a new failure
             if stop.wait(wait):

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from app.mail.errors import MailError
 from app.resources import resource
+from app.services import failures
 from app.services.accounts import AccountService
 from app.services.actions import act_on_records, undo_last
 from app.services.scan import scan_paths
@@ -92,8 +93,7 @@ class Controller(QObject):
         self.worker(key).submit(job, done, failed or self._report, self)
 
     def _report(self, error: BaseException) -> None:
-        text = error.user_message if isinstance(error, MailError) else str(error)
-        self.error_raised.emit(text)
+        self.error_raised.emit(failures.describe(error))
 
     # -- the demo mailbox ----------------------------------------------------------
     def open_demo(self) -> None:
