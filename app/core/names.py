@@ -79,6 +79,12 @@ def windows_name(name: str) -> str:
     return name.rstrip(" .")
 
 
+def stream_host(name: str) -> str:
+    """The file an NTFS stream name writes to: ``x.exe::$DATA`` and ``x.exe:s`` are
+    written to ``x.exe`` when a program passes the name on unchanged."""
+    return basename(name).split(":", 1)[0]
+
+
 def extension(name: str) -> str:
     """The lower-case extension of a name (without dot), "" when there is none."""
     stem, dot, ext = name.rpartition(".")
@@ -89,11 +95,13 @@ def extensions_of(name: str) -> tuple[str, ...]:
     """Every extension a program might act on for this name, most likely first.
 
     The Windows view comes first; then the name as a non-Windows client shows it
-    (hidden characters kept, trailing junk kept), then the part after a NUL.
+    (hidden characters kept, trailing junk kept), then the part after a NUL, then the
+    file an NTFS stream name (``x.exe::$DATA``) writes to.
     """
     found: list[str] = []
     base = basename(name)
-    for candidate in (windows_name(base), base, base.replace("\x00", "")):
+    stream = windows_name(stream_host(base))
+    for candidate in (windows_name(base), base, base.replace("\x00", ""), stream):
         ext = extension(candidate)
         if ext and ext not in found:
             found.append(ext)

@@ -427,9 +427,11 @@ mail after a filter cleaned it.</source>
 .exe, .scr, .pif, .js or .lnk, or a disk image (.iso) that opens
 as a drive full of programs. Opening it runs whatever its author wanted. Do not open it
 unless you asked this exact sender for this exact file, and even then scan it first
-with an up-to-date antivirus.</source>
+with an up-to-date antivirus. A part with no name that is declared as a program
+(application/x-msdownload, application/hta) is saved under a program&apos;s
+extension by mail programs that name files by their type.</source>
         <extracomment>explanation: EXECUTABLE_ATTACHMENT</extracomment>
-        <translation>ファイル名の末尾が、開くと Windows が実行する拡張子（.exe、.scr、.pif、.js、.lnk など）か、開くとプログラムの入ったドライブとして現れるディスクイメージ（.iso）になっています。開くと、作った人の意図したことが何でも実行されます。この送信者にこのファイルを頼んだのでない限り、開かないでください。頼んだ場合でも、最新のウイルス対策ソフトで先にスキャンしてください。</translation>
+        <translation>ファイル名の末尾が、開くと Windows が実行する拡張子（.exe、.scr、.pif、.js、.lnk など）か、開くとプログラムの入ったドライブとして現れるディスクイメージ（.iso）になっています。開くと、作った人の意図したことが何でも実行されます。この送信者にこのファイルを頼んだのでない限り、開かないでください。頼んだ場合でも、最新のウイルス対策ソフトで先にスキャンしてください。名前のないパートがプログラムの種類（application/x-msdownload、application/hta）とされている場合も、種類からファイル名を付けるメールソフトはプログラムの拡張子で保存します。</translation>
     </message>
     <message>
         <source>An attachment is of a type that can run code or steal data.</source>
@@ -512,16 +514,18 @@ just as the mail program shows an attachment&apos;s name.</source>
         <translation>U+202E（right-to-left override: 右から左への書字方向の強制）などの文字を使うと、名前が実際とは違う順序で表示されます。たとえば invoice_&lt;U+202E&gt;fdp.exe は invoice_exe.pdf と表示されます。ゼロ幅文字、制御文字、NUL バイトは、名前の一部をあなたやフィルターから隠します。まともなプログラムがファイル名にこれらの文字を必要とすることはありません。添付された zip の中のファイル名も同じように調べます。アーカイブを開くソフトは、メールソフトが添付ファイル名を見せるのと同じようにそれらの名前を見せるからです。</translation>
     </message>
     <message>
-        <source>The file name ends in dots or spaces.</source>
+        <source>The file name ends in dots, spaces or an NTFS stream name.</source>
         <extracomment>summary: NAME_TRAILING_JUNK</extracomment>
-        <translation>ファイル名の末尾がドットや空白になっています。</translation>
+        <translation>ファイル名の末尾がドット、空白、または NTFS のストリーム名になっています。</translation>
     </message>
     <message>
         <source>Windows silently drops dots and spaces at the end of a file name, so setup.exe. or
 photo.exe    becomes a program named .exe once saved, while filters that check
-the last characters see no extension at all.</source>
+the last characters see no extension at all. A name such as setup.exe::$DATA or
+setup.exe:x names a data stream of setup.exe: a program that saves the file
+under that name writes setup.exe.</source>
         <extracomment>explanation: NAME_TRAILING_JUNK</extracomment>
-        <translation>Windows はファイル名の末尾のドットや空白を黙って取り除きます。そのため setup.exe. や photo.exe    は、保存すると .exe のプログラムになります。一方、末尾の文字を調べるフィルターには、拡張子がまったくないように見えます。</translation>
+        <translation>Windows はファイル名の末尾のドットや空白を黙って取り除きます。そのため setup.exe. や photo.exe    は、保存すると .exe のプログラムになります。一方、末尾の文字を調べるフィルターには、拡張子がまったくないように見えます。setup.exe::$DATA や setup.exe:x のような名前は setup.exe のデータストリームを指し、その名前のまま保存するソフトは setup.exe を書き込みます。</translation>
     </message>
     <message>
         <source>The file name ends in a class identifier instead of an extension.</source>

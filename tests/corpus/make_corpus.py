@@ -1863,6 +1863,19 @@ def _() -> str:
     return exe_mail("update.zip", data=zip_bytes([("update.\u0435\u0445\u0435", exe())]))
 
 
+
+@case("ntfs_stream_js", crlf=False)
+def _() -> str:
+    # "update.js::$DATA": a program that passes the name on writes update.js.
+    return exe_mail("update.js::$DATA", data=JS)
+
+
+@case("unnamed_msdownload_part")
+def _() -> str:
+    # No name, declared application/x-msdownload: saved as a program by its type.
+    return exe_mail(att=part("application/x-msdownload", b64(JS), cte="base64"))
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     for old in OUT.glob("*.eml"):

@@ -4,13 +4,16 @@ Its name ends in an extension that Windows runs when the file is opened, such as
 ``.exe``, ``.scr``, ``.pif``, ``.js`` or ``.lnk``, or a disk image (``.iso``) that opens
 as a drive full of programs. Opening it runs whatever its author wanted. Do not open it
 unless you asked this exact sender for this exact file, and even then scan it first
-with an up-to-date antivirus.
+with an up-to-date antivirus. A part with no name that is declared as a program
+(``application/x-msdownload``, ``application/hta``) is saved under a program's
+extension by mail programs that name files by their type.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from app.core import magic
 from app.core.attachments import name_tier, shown_name
 from app.core.detectors.base import Context, Hit
 from app.core.facts import MessageFacts
@@ -30,3 +33,6 @@ def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
                 else "runs as a program"
             )
             yield Hit((f"{shown_name(part)} (.{tier[1]}: {note})",), part.path)
+        elif not part.names and part.content_type in magic.EXECUTABLE_TYPES:
+            declared = f"declared as {part.content_type}, a program type"
+            yield Hit((f"{shown_name(part)} ({declared})",), part.path)
