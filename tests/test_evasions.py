@@ -6,12 +6,12 @@ file.
 The classes come from filter-evasion write-ups and from the lists of what mail
 filters block: RFC 2231 continuations and percent-encoding, RFC 2047 words in a
 quoted name, ``name=`` and ``filename=`` that disagree, trailing dots and spaces, NTFS
-stream names (``x.exe::$DATA``), a CLSID in place of the extension, a path in front
-of the name, upper case, a tab at the end, right-to-left override, zero-width and
-look-alike characters, a fullwidth dot, and a program declared only by its type. A
-program is *dangerous* whichever way it is named; a script whose name really is a
-program's is *dangerous* too; a name that only looks like a program's is a trick
-(*suspicious*).
+stream names (``x.exe::$DATA``), percent escapes (``x%2Eexe``, ``x.exe%00.pdf``), a
+CLSID in place of the extension, a path in front of the name, upper case, a tab at the
+end, right-to-left override, zero-width and look-alike characters, a fullwidth dot,
+and a program declared only by its type. A program is *dangerous* whichever way it is
+named; a script whose name really is a program's is *dangerous* too; a name that only
+looks like a program's is a trick (*suspicious*).
 """
 
 from __future__ import annotations
@@ -87,6 +87,8 @@ NAMED: dict[str, Callable[[str], str]] = {
         f"attachment; filename*=utf-8''invoice%E2%80%8B.{ext}"
     ),
     "padded_with_spaces": lambda ext: octet(f'attachment; filename="invoice.pdf{" " * 40}.{ext}"'),
+    "percent_escaped_dot": lambda ext: octet(f'attachment; filename="invoice%2E{ext}"'),
+    "percent_escaped_nul": lambda ext: octet(f'attachment; filename="invoice.{ext}%00.pdf"'),
     "clsid_after_program": lambda ext: octet(
         f'attachment; filename="invoice.{ext}.{{3050F4D8-98B5-11CF-BB82-00AA00BDCE0B}}"'
     ),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import unquote
 
 #: Bidirectional controls: they reorder how the rest of the name is displayed.
 BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -96,12 +97,14 @@ def extensions_of(name: str) -> tuple[str, ...]:
 
     The Windows view comes first; then the name as a non-Windows client shows it
     (hidden characters kept, trailing junk kept), then the part after a NUL, then the
-    file an NTFS stream name (``x.exe::$DATA``) writes to.
+    file an NTFS stream name (``x.exe::$DATA``) writes to, then the name with its
+    percent escapes decoded (``x%2Eexe``, ``x.exe%00.pdf``), as web mail decodes them.
     """
     found: list[str] = []
     base = basename(name)
     stream = windows_name(stream_host(base))
-    for candidate in (windows_name(base), base, base.replace("\x00", ""), stream):
+    decoded = windows_name(unquote(base)) if "%" in base else ""
+    for candidate in (windows_name(base), base, base.replace("\x00", ""), stream, decoded):
         ext = extension(candidate)
         if ext and ext not in found:
             found.append(ext)
