@@ -509,9 +509,11 @@ order than it really has: invoice_&lt;U+202E&gt;fdp.exe appears as invoice_exe.p
 Zero-width characters, control characters and NUL bytes hide parts of a name from you
 or from filters. No honest program needs them in a file name. The names of the files
 inside an attached zip are checked the same way: the archive program shows them to you
-just as the mail program shows an attachment&apos;s name.</source>
+just as the mail program shows an attachment&apos;s name. The joiners that Persian, Indic
+scripts and emoji need between two of their own characters (U+200C, U+200D) are part of
+writing, not hidden, as long as they stay out of the extension.</source>
         <extracomment>explanation: HIDDEN_CHARACTERS</extracomment>
-        <translation>U+202E（right-to-left override: 右から左への書字方向の強制）などの文字を使うと、名前が実際とは違う順序で表示されます。たとえば invoice_&lt;U+202E&gt;fdp.exe は invoice_exe.pdf と表示されます。ゼロ幅文字、制御文字、NUL バイトは、名前の一部をあなたやフィルターから隠します。まともなプログラムがファイル名にこれらの文字を必要とすることはありません。添付された zip の中のファイル名も同じように調べます。アーカイブを開くソフトは、メールソフトが添付ファイル名を見せるのと同じようにそれらの名前を見せるからです。</translation>
+        <translation>U+202E（right-to-left override: 右から左への書字方向の強制）などの文字を使うと、名前が実際とは違う順序で表示されます。たとえば invoice_&lt;U+202E&gt;fdp.exe は invoice_exe.pdf と表示されます。ゼロ幅文字、制御文字、NUL バイトは、名前の一部をあなたやフィルターから隠します。まともなプログラムがファイル名にこれらの文字を必要とすることはありません。添付された zip の中のファイル名も同じように調べます。アーカイブを開くソフトは、メールソフトが添付ファイル名を見せるのと同じようにそれらの名前を見せるからです。ペルシャ語、インドの文字、絵文字が自分の文字どうしの間に必要とする結合制御文字（U+200C、U+200D）は、拡張子の外にある限り、隠し文字ではなく文字の一部として扱います。</translation>
     </message>
     <message>
         <source>The file name ends in dots, spaces or an NTFS stream name.</source>
@@ -523,9 +525,11 @@ just as the mail program shows an attachment&apos;s name.</source>
 photo.exe    becomes a program named .exe once saved, while filters that check
 the last characters see no extension at all. A name such as setup.exe::$DATA or
 setup.exe:x names a data stream of setup.exe: a program that saves the file
-under that name writes setup.exe.</source>
+under that name writes setup.exe. The names of files and folders inside an attached
+archive are checked too: a name ending in a space is how a 2023 flaw in WinRAR was used
+to run a script when a person opened what looked like a PDF.</source>
         <extracomment>explanation: NAME_TRAILING_JUNK</extracomment>
-        <translation>Windows はファイル名の末尾のドットや空白を黙って取り除きます。そのため setup.exe. や photo.exe    は、保存すると .exe のプログラムになります。一方、末尾の文字を調べるフィルターには、拡張子がまったくないように見えます。setup.exe::$DATA や setup.exe:x のような名前は setup.exe のデータストリームを指し、その名前のまま保存するソフトは setup.exe を書き込みます。</translation>
+        <translation>Windows はファイル名の末尾のドットや空白を黙って取り除きます。そのため setup.exe. や photo.exe    は、保存すると .exe のプログラムになります。一方、末尾の文字を調べるフィルターには、拡張子がまったくないように見えます。setup.exe::$DATA や setup.exe:x のような名前は setup.exe のデータストリームを指し、その名前のまま保存するソフトは setup.exe を書き込みます。添付されたアーカイブの中のファイル名やフォルダー名も調べます。空白で終わる名前は、2023 年の WinRAR の欠陥で、PDF に見えるものを開いたときにスクリプトを実行させるために使われました。</translation>
     </message>
     <message>
         <source>The file name ends in a class identifier instead of an extension.</source>

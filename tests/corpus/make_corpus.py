@@ -1876,6 +1876,26 @@ def _() -> str:
     return exe_mail(att=part("application/x-msdownload", b64(JS), cte="base64"))
 
 
+
+@case("zip_trailing_space_folder_cmd")
+def _() -> str:
+    # The 2023 WinRAR flaw: "statement.pdf " and a folder of the same name holding
+    # "statement.pdf .cmd"; opening the "PDF" ran the script.
+    return exe_mail("statement.zip", data=zip_bytes([
+        ("statement.pdf ", PDF),
+        ("statement.pdf /statement.pdf .cmd", b"echo MailSentry harmless test payload\r\n"),
+    ]))
+
+
+@case("persian_joiner_name")
+def _() -> str:
+    # A Persian name written with the zero-width non-joiner the script needs:
+    # "\u0646\u0627\u0645\u0647\u200c\u0647\u0627.pdf", a real PDF.
+    return exe_mail(att=utf8_attachment("\u0646\u0627\u0645\u0647\u200c\u0647\u0627.pdf", PDF,
+                                        "application/pdf"),
+                    frm="Bob <bob@example.net>", subject="letters")
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     for old in OUT.glob("*.eml"):
