@@ -24,6 +24,7 @@ from app.core.facts import (
 from app.core.mime import (
     MAX_DELIMITER_CANDIDATES,
     ContentType,
+    Delimiter,
     HeaderBlock,
     Pick,
     decode_body,
@@ -111,8 +112,9 @@ def _walk_entity(
     ancestors: tuple[str, ...],
     depth: int,
     enclosing: tuple[bytes, ...] = (),
-) -> int:
-    """Add the part whose headers are ``block`` and its children; return where it ends.
+) -> int | Delimiter:
+    """Add the part whose headers are ``block`` and its children; return where it
+    ends, or the ``enclosing`` delimiter line that ends it when that was found.
 
     Its body runs from ``block.body_start`` to the first delimiter line of an
     ``enclosing`` multipart (innermost first), or to ``end``. A multipart body ends at
@@ -145,7 +147,7 @@ def _walk_entity(
             enclosing=enclosing,
         )
     stop = find_delimiter(walk.data, body_start, end, enclosing, walk.budget)
-    body_end = end if stop is None else stop.body_end
+    body_end, after = (end, end) if stop is None else (stop.body_end, stop)
     if is_message_type(content_type) or _whole_message_fragment(content_type, ctype, pick):
         walk.parts.append(base)
         if encoding not in ("7bit", "8bit", "binary"):
@@ -158,9 +160,9 @@ def _walk_entity(
             _walk_message(
                 walk, body_start, body_end, path=path or "1", ancestors=inner, depth=depth
             )
-        return body_end
+        return after
     _add_leaf(walk, base, body_start, body_end)
-    return body_end
+    return after
 
 
 def _whole_message_fragment(content_type: str, ctype: ContentType, pick: Pick) -> bool:
@@ -235,7 +237,7 @@ def _walk_multipart(
         child = read_header_block(
             data, part_start, _header_stop(walk, part_start, end, markers), lenient=walk.lenient
         )
-        resume = _walk_entity(
+        ended = _walk_entity(
             walk,
             child,
             end,
@@ -245,7 +247,10 @@ def _walk_multipart(
             depth=depth + 1,
             enclosing=markers,
         )
-        delimiter = find_delimiter(data, resume, end, markers, walk.budget)
+        if isinstance(ended, Delimiter):
+            delimiter = ended
+        else:
+            delimiter = find_delimiter(data, ended, end, markers, walk.budget)
     return end if delimiter is None else delimiter.at
 
 
@@ -256,6 +261,8 @@ def _header_stop(walk: _Walk, start: int, end: int, markers: tuple[bytes, ...]) 
     window = min(end, start + MAX_PART_HEADER)
     blank = start if data.startswith(b"\r\n", start) else data.find(b"\r\n\r\n", start, window)
     limit = end if blank < 0 else blank + 2
+    if blank >= 0 and data.find(b"\n--", start, limit) < 0 and not data.startswith(b"--", start):
+        return end  # the usual case: a header, a blank line, no delimiter inside
     delimiter = find_delimiter(data, start, limit, markers, walk.budget)
     return end if delimiter is None else delimiter.body_end
 
