@@ -71,10 +71,6 @@ def is_message_type(content_type: str) -> bool:
     return content_type.startswith("message/") and content_type not in MESSAGE_LEAVES
 
 
-#: A zip's central directory is read from at most this many bytes at the end.
-ARCHIVE_TAIL_BYTES = 1 << 20
-
-
 @dataclass(frozen=True, slots=True)
 class Address:
     """One mailbox of an address header, decoded for display."""

@@ -460,7 +460,9 @@ def archive_of(
     """What an archive-looking part holds, by its first bytes (and names, for
     single-file compression). ``read(offset, length)`` reads the decoded content, so a
     zip's directory can come from memory or from a ranged IMAP fetch."""
-    if archive.is_zip(head[:4]):
+    # A zip may have data in front (a self-extracting stub, junk): its directory is at
+    # the end all the same, so a part named .zip is read from there too.
+    if archive.is_zip(head[:4]) or any(n.lower().endswith(".zip") for n in names):
         return archive.list_zip(read, size)
     kind = archive.sniff_unlistable(head[:16])
     if kind is not None:

@@ -1701,6 +1701,41 @@ def _() -> str:
     return mail(b64(exe(2000))[:800] + "\n", subject="report (2/3)",
                 ctype='message/partial; id="part.4712@shop.example"; number=2; total=3')
 
+@case("zip_10001_entries_exe")
+def _() -> str:
+    # 10,000 empty files, then a program: a reader that stops at 10,000 misses it.
+    members = [(f"d{i}.txt", b"") for i in range(10_000)] + [("setup.exe", exe())]
+    return exe_mail(att=attachment("documents.zip", zip_bytes(members), "application/zip"),
+                    subject="documents")
+
+
+@case("zip_prefixed_exe", crlf=False)
+def _() -> str:
+    # Data in front of the zip (as a self-extracting stub puts it): the directory is
+    # still at the end, and zip tools list it.
+    data = PDF + zip_bytes([("invoice.exe", exe())])
+    return exe_mail(att=attachment("invoice.zip", data, "application/zip"), subject="invoice")
+
+
+@case("zip_comment_exe")
+def _() -> str:
+    # A long archive comment after the directory, with an end-record signature in it.
+    data = bytearray(zip_bytes([("notes.txt", b"notes\r\n"), ("viewer.scr", exe())]))
+    comment = b"PK\x05\x06" + FILLER * 200
+    data[-2:] = struct.pack("<H", len(comment))
+    return exe_mail(att=attachment("notes.zip", bytes(data) + comment, "application/zip"),
+                    subject="notes")
+
+
+@case("zip_entry_past_end", crlf=False)
+def _() -> str:
+    # The only directory entry claims a name, extra field and comment of 64 KiB each.
+    data = bytearray(zip_bytes([("report.pdf", PDF)]))
+    entry = data.rfind(b"PK\x01\x02")
+    data[entry + 28 : entry + 34] = struct.pack("<HHH", 0xFFFF, 0xFFFF, 0xFFFF)
+    return exe_mail(att=attachment("report.zip", bytes(data), "application/zip"),
+                    subject="report")
+
 
 # ==================================================================================
 # No noise on honest mail, and the weak spots next to it
