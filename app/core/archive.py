@@ -37,26 +37,8 @@ _TAIL_WINDOWS = (4096, _EOCD_SIZE + 0xFFFF)
 MAX_DIRECTORY_BYTES = 4 << 20
 
 
-#: Archive formats this reader recognises but cannot list (by leading bytes).
-UNLISTABLE_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"Rar!\x1a\x07", "rar"),
-    (b"7z\xbc\xaf\x27\x1c", "7z"),
-    (b"MSCF", "cab"),
-    (b"**ACE**", "ace"),
-    (b"\x60\xea", "arj"),
-)
-
-
 def is_zip(head: bytes) -> bool:
     return head.startswith(ZIP_MAGIC)
-
-
-def sniff_unlistable(head: bytes) -> str | None:
-    """The kind of a recognised archive we cannot list, else None."""
-    for magic, kind in UNLISTABLE_MAGIC:
-        if head.startswith(magic) or (kind == "ace" and head[7:14] == magic):
-            return kind
-    return None
 
 
 def list_zip(read: Reader, size: int) -> Archive:

@@ -36,7 +36,8 @@ def is_executable(part: Part, policy: ExtensionPolicy) -> bool:
 
 
 def archive_executables(part: Part, policy: ExtensionPolicy) -> list[str]:
-    """Members of an archive part that are block-tier programs."""
+    """Members of an archive or container part that are programs: named as block-tier
+    programs, or (where the reader saw their bytes) built as one."""
     if part.archive is None:
         return []
     out: list[str] = []
@@ -45,4 +46,4 @@ def archive_executables(part: Part, policy: ExtensionPolicy) -> list[str]:
             continue
         if any(policy.tier(ext) == "block" for ext in names.extensions_of(member)):
             out.append(member)
-    return out
+    return out + [m for m in part.archive.programs if m not in out]

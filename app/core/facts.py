@@ -97,6 +97,10 @@ class Archive:
     members: tuple[str, ...] = ()
     encrypted: bool = False
     error: str | None = None
+    #: What it is, in words ("ISO 9660 disk image"), for evidence.
+    label: str = ""
+    #: Members whose content is a program by its first bytes, whatever their names.
+    programs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

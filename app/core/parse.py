@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from app.core import archive, legacy
+from app.core import archive, legacy, listing
 from app.core.facts import (
     HEAD_BYTES,
     HEADER_FIELDS,
@@ -45,11 +45,6 @@ MAX_PARTS = 2_000
 #: read up to the next delimiter), so that parts without one cost no more than others.
 MAX_PART_HEADER = 1 << 16
 _WANTED = {name.lower() for name in HEADER_FIELDS}
-_COMPRESSED_SINGLE = {
-    b"\x1f\x8b": "gz",
-    b"BZh": "bz2",
-    b"\xfd7zXZ\x00": "xz",
-}
 
 
 @dataclass
@@ -457,22 +452,11 @@ def _reader(payload: bytes) -> archive.Reader:
 def archive_of(
     head: bytes, names: tuple[str, ...], read: archive.Reader, size: int
 ) -> Archive | None:
-    """What an archive-looking part holds, by its first bytes (and names, for
-    single-file compression). ``read(offset, length)`` reads the decoded content, so a
-    zip's directory can come from memory or from a ranged IMAP fetch."""
-    # A zip may have data in front (a self-extracting stub, junk): its directory is at
-    # the end all the same, so a part named .zip is read from there too.
-    if archive.is_zip(head[:4]) or any(n.lower().endswith(".zip") for n in names):
-        return archive.list_zip(read, size)
-    kind = archive.sniff_unlistable(head[:16])
-    if kind is not None:
-        return Archive(kind, error=f"{kind} archives cannot be listed without unpacking")
-    for magic, kind in _COMPRESSED_SINGLE.items():
-        if head.startswith(magic):
-            suffix = "." + kind
-            inner = [n[: -len(suffix)] for n in names if n.lower().endswith(suffix)]
-            return Archive(kind, members=tuple(inner))
-    return None
+    """What an archive or container part holds, by its first bytes (and names, for a
+    zip with data in front or a disk image). ``read(offset, length)`` reads the decoded
+    content: a zip's directory comes from the end, everything else from the start, in
+    memory or by ranged IMAP fetches."""
+    return listing.archive_of(head, names, read, size)
 
 
 def uuencoded_parts(text_part: Part, payload: bytes) -> list[Part]:

@@ -329,6 +329,8 @@ class ImapFactsBuilder:
         cache: dict[str, bytes] = {}
 
         def read(offset: int, length: int) -> bytes:
+            if offset == 0:  # from the start (archives other than zip): a bounded head
+                return self._decoded_head(item.uid, node, base.encoding, length)
             want = size - offset  # decoded bytes needed from the end
             if "tail" not in cache or len(cache["tail"]) < want:
                 cache["tail"] = self._decoded_tail(item.uid, node, base.encoding, size, want)
@@ -337,6 +339,18 @@ class ImapFactsBuilder:
             return tail[max(0, start) : max(0, start) + length]
 
         return read
+
+    def _decoded_head(self, uid: int, node: Node, encoding: str, length: int) -> bytes:
+        """The first ``length`` decoded bytes of a part: a ranged fetch of enough
+        encoded bytes, or of the whole part when that was not enough."""
+        span = {"base64": length * 4 // 3 + length // 19 + 96}.get(encoding, length)
+        if encoding not in ("7bit", "8bit", "binary", "", "base64"):
+            span = node.encoded_size
+        encoded = self._range(uid, node.path, 0, min(span, node.encoded_size))
+        decoded = decode_body(encoded, encoding)[0]
+        if len(decoded) < length and span < node.encoded_size:
+            decoded = decode_body(self._range(uid, node.path, 0, node.encoded_size), encoding)[0]
+        return decoded[:length]
 
     def _decoded_tail(self, uid: int, node: Node, encoding: str, size: int, want: int) -> bytes:
         """The last ``want`` decoded bytes of a part, from a ranged fetch."""

@@ -26,8 +26,10 @@ import binascii
 import gzip
 import hashlib
 import io
+import lzma
 import random
 import struct
+import tarfile
 import zipfile
 from collections.abc import Callable
 from email.header import Header
@@ -1896,6 +1898,244 @@ def _() -> str:
 def _() -> str:
     # A zip member named "update." + Cyrillic "exe", holding a program.
     return exe_mail("update.zip", data=zip_bytes([("update.\u0435\u0445\u0435", exe())]))
+
+# -- archives and disk images, written here byte by byte ---------------------------------
+# Stored (uncompressed) archives of each format, built from their published layouts so the
+# corpus is deterministic and the readers are tested against bytes they did not write.
+
+SECTOR = 2048
+ISO_DATE7 = bytes([124, 1, 15, 9, 30, 0, 0])  # 2024-01-15 09:30:00 UTC
+ISO_DATE17 = b"2024011509300000\x00"
+
+
+def _both16(n: int) -> bytes:
+    return struct.pack("<H", n) + struct.pack(">H", n)
+
+
+def _both32(n: int) -> bytes:
+    return struct.pack("<I", n) + struct.pack(">I", n)
+
+
+def _iso_record(name: bytes, extent: int, size: int, *, directory: bool) -> bytes:
+    pad = b"\x00" if len(name) % 2 == 0 else b""
+    return (bytes([33 + len(name) + len(pad), 0]) + _both32(extent) + _both32(size) + ISO_DATE7
+            + bytes([2 if directory else 0, 0, 0]) + _both16(1) + bytes([len(name)]) + name + pad)
+
+
+def iso9660(files: list[tuple[str, bytes]], volume: str = "DISK") -> bytes:
+    """An ISO 9660 (level 1) image: 16 empty sectors, the primary volume descriptor, the
+    terminator, both path tables, the root directory, then each file's data."""
+    def sectors(data: bytes) -> int:
+        return max(1, -(-len(data) // SECTOR))
+
+    root_at, extent = 20, 21
+    root = (_iso_record(b"\x00", root_at, SECTOR, directory=True)
+            + _iso_record(b"\x01", root_at, SECTOR, directory=True))
+    for name, data in files:
+        root += _iso_record(name.upper().encode() + b";1", extent, len(data), directory=False)
+        extent += sectors(data)
+    extent = max(extent, 32)  # libarchive wants 24 sectors at least before it reads one
+    path_l = b"\x01\x00" + struct.pack("<IH", root_at, 1) + b"\x00\x00"
+    path_m = b"\x01\x00" + struct.pack(">IH", root_at, 1) + b"\x00\x00"
+    pvd = bytearray(SECTOR)
+    pvd[0:7] = b"\x01CD001\x01"
+    pvd[8:72] = b" " * 32 + volume.encode().ljust(32)
+    pvd[80:88] = _both32(extent)
+    pvd[120:132] = _both16(1) + _both16(1) + _both16(SECTOR)
+    pvd[132:140] = _both32(len(path_l))
+    pvd[140:144] = struct.pack("<I", 18)
+    pvd[148:152] = struct.pack(">I", 19)
+    pvd[156:190] = _iso_record(b"\x00", root_at, SECTOR, directory=True)
+    pvd[190:813] = b" " * 623
+    pvd[813:881] = ISO_DATE17 * 2 + b"0" * 16 + b"\x00" + b"0" * 16 + b"\x00"
+    pvd[881] = 1
+    terminator = b"\xffCD001\x01".ljust(SECTOR, b"\x00")
+    out = bytearray(16 * SECTOR) + pvd + terminator
+    for sector in (path_l, path_m, root):
+        out += sector.ljust(SECTOR, b"\x00")
+    for _, data in files:
+        out += data.ljust(sectors(data) * SECTOR, b"\x00")
+    return bytes(out.ljust(extent * SECTOR, b"\x00"))
+
+
+def udf_image() -> bytes:
+    """The start of a UDF-only disk image: the volume recognition sequence, nothing else."""
+    out = bytearray(16 * SECTOR)
+    for ident in (b"BEA01", b"NSR02", b"TEA01"):
+        out += (b"\x00" + ident + b"\x01").ljust(SECTOR, b"\x00")
+    return bytes(out + FILLER * 64)
+
+
+def cab(files: list[tuple[str, bytes]]) -> bytes:
+    """A Microsoft cabinet with one uncompressed folder (MS-CAB: CFHEADER, CFFOLDER,
+    CFFILEs, then CFDATA blocks of at most 32 KiB)."""
+    stream = b"".join(data for _, data in files)
+    entries, offset = b"", 0
+    for name, data in files:
+        entries += struct.pack("<IIHHHH", len(data), offset, 0, 0x5821, 0x4BC0, 0x20)
+        entries += name.encode("ascii") + b"\x00"
+        offset += len(data)
+    blocks = [stream[i : i + 32768] for i in range(0, len(stream), 32768)] or [b""]
+    data_at = 36 + 8 + len(entries)
+    body = b"".join(struct.pack("<IHH", 0, len(b), len(b)) + b for b in blocks)
+    header = struct.pack("<4sIIIIIBBHHHHH", b"MSCF", 0, data_at + len(body), 0, 44, 0, 3, 1,
+                         1, len(files), 0, 0, 0)
+    folder = struct.pack("<IHH", data_at, len(blocks), 0)
+    return header + folder + entries + body
+
+
+def _rar4_block(kind: int, flags: int, body: bytes) -> bytes:
+    head = struct.pack("<BHH", kind, flags, 7 + len(body)) + body
+    return struct.pack("<H", binascii.crc32(head) & 0xFFFF) + head
+
+
+def rar4(files: list[tuple[str, bytes]]) -> bytes:
+    """A RAR 4 archive, every file stored (method 0x30)."""
+    out = b"Rar!\x1a\x07\x00" + _rar4_block(0x73, 0, b"\x00" * 6)
+    for name, data in files:
+        raw = name.encode("ascii")
+        body = struct.pack("<IIBIIBBHI", len(data), len(data), 2, binascii.crc32(data),
+                           0x582F4BC0, 20, 0x30, len(raw), 0x20) + raw
+        out += _rar4_block(0x74, 0x8000, body) + data
+    return out + _rar4_block(0x7B, 0x4000, b"")
+
+
+def _vint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _rar5_block(kind: int, flags: int, fields: bytes, data_size: int | None = None) -> bytes:
+    head = _vint(kind) + _vint(flags) + (b"" if data_size is None else _vint(data_size)) + fields
+    sized = _vint(len(head)) + head
+    return struct.pack("<I", binascii.crc32(sized)) + sized
+
+
+def rar5(files: list[tuple[str, bytes]]) -> bytes:
+    """A RAR 5 archive, every file stored (compression method 0)."""
+    out = b"Rar!\x1a\x07\x01\x00" + _rar5_block(1, 0, _vint(0))
+    for name, data in files:
+        raw = name.encode("utf-8")
+        # flags (CRC32 present), size, attributes, CRC32, method "store", host, name
+        fields = (_vint(0x04) + _vint(len(data)) + _vint(0x20)
+                  + struct.pack("<I", binascii.crc32(data))
+                  + _vint(0) + _vint(0) + _vint(len(raw)) + raw)
+        out += _rar5_block(2, 0x02, fields, len(data)) + data
+    return out + _rar5_block(5, 0, _vint(0))
+
+
+def seven_zip(files: list[tuple[str, bytes]]) -> bytes:
+    """A 7-Zip archive, written by libarchive (fixed times: deterministic)."""
+    import libarchive  # noqa: PLC0415 - only the corpus and the archive tests need it
+
+    out = io.BytesIO()
+    with libarchive.custom_writer(out.write, "7zip") as writer:
+        for name, data in files:
+            writer.add_file_from_memory(name, len(data), data, mtime=(1705311000, 0))
+    return out.getvalue()
+
+
+def tar_bytes(files: list[tuple[str, bytes]], *, fmt: int = tarfile.PAX_FORMAT,
+              compress: str = "") -> bytes:
+    """A tar archive (ustar, GNU or pax) written by `tarfile`, optionally compressed."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode=f"w:{compress}", format=fmt) as archive:
+        for name, data in files:
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = len(data), 1705311000, 0o644
+            archive.addfile(info, io.BytesIO(data))
+    data = out.getvalue()
+    # gzip stores the time it ran: fix it so the corpus can be rebuilt byte for byte.
+    return data[:4] + b"\x00\x00\x00\x00" + data[8:] if compress == "gz" else data
+
+
+@case("sevenzip_exe", crlf=False)
+def _() -> str:
+    data = seven_zip([("Invoice_2024.exe", exe()), ("terms.txt", b"Payable in 30 days.\r\n")])
+    return exe_mail(att=attachment("Invoice_2024.7z", data, "application/x-7z-compressed"),
+                    subject="Invoice 2024")
+
+
+@case("rar5_exe")
+def _() -> str:
+    data = rar5([("payment/payment_copy.scr", exe())])
+    return exe_mail(att=attachment("payment.rar", data, "application/vnd.rar"),
+                    subject="payment copy")
+
+
+@case("rar4_pdfs", crlf=False)
+def _() -> str:
+    data = rar4([("invoice_2024-01.pdf", PDF), ("invoice_2024-02.pdf", PDF)])
+    return exe_mail(att=attachment("invoices.rar", data, "application/x-rar-compressed"),
+                    subject="Invoices January and February",
+                    words="Both invoices are in the archive.\n")
+
+
+@case("cab_exe")
+def _() -> str:
+    data = cab([("setup.exe", exe()), ("setup.inf", b"[Version]\r\n")])
+    return exe_mail(att=attachment("driver_update.cab", data, "application/vnd.ms-cab-compressed"),
+                    subject="driver update")
+
+
+@case("tar_gz_sources", crlf=False)
+def _() -> str:
+    # An ordinary source release: one archive (tar inside gzip), nothing to run.
+    files = [("mailtool-1.2/README", b"mailtool 1.2\n"), ("mailtool-1.2/src/main.c",
+             b"int main(void) { return 0; }\n"), ("mailtool-1.2/Makefile", b"all:\n")]
+    data = tar_bytes(files, compress="gz")
+    return exe_mail(att=attachment("mailtool-1.2.tar.gz", data, "application/gzip"),
+                    subject="mailtool 1.2 sources", words="The sources of release 1.2.\n")
+
+
+@case("tar_ustar_exe")
+def _() -> str:
+    data = tar_bytes([("tools/readme.txt", b"run setup\n"), ("tools/setup.exe", exe())],
+                     fmt=tarfile.USTAR_FORMAT)
+    return exe_mail(att=attachment("tools.tar", data, "application/x-tar"), subject="tools")
+
+
+@case("gz_stored_name_exe", crlf=False)
+def _() -> str:
+    # Named report.pdf.gz; the gzip header stores the name report.exe.
+    out = io.BytesIO()
+    with gzip.GzipFile("report.exe", "wb", fileobj=out, mtime=0) as packed:
+        packed.write(exe())
+    return exe_mail(att=attachment("report.pdf.gz", out.getvalue(), "application/gzip"),
+                    subject="report")
+
+
+@case("xz_exe")
+def _() -> str:
+    data = lzma.compress(exe(), format=lzma.FORMAT_XZ)
+    return exe_mail(att=attachment("viewer.exe.xz", data, "application/x-xz"), subject="viewer")
+
+
+@case("iso_with_exe", crlf=False)
+def _() -> str:
+    data = iso9660([("invoice.exe", exe()), ("readme.txt", b"Open invoice.exe\r\n")],
+                   volume="INVOICE")
+    return exe_mail(att=attachment("invoice.iso", data, "application/x-iso9660-image"),
+                    subject="invoice")
+
+
+@case("udf_image")
+def _() -> str:
+    return exe_mail(att=attachment("scan.img", udf_image(), "application/octet-stream"),
+                    subject="scan")
+
+
+@case("zip_nested_too_deep", crlf=False)
+def _() -> str:
+    data = zip_bytes([("tool.exe", exe())])
+    for level in range(5):
+        data = zip_bytes([(f"level{level}.zip", data)])
+    return exe_mail(att=attachment("archive.zip", data, "application/zip"), subject="archive")
+
 
 
 

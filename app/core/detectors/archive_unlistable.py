@@ -1,9 +1,11 @@
 """An archive is attached whose contents cannot be listed.
 
-MailSentry reads the table of contents of zip files without unpacking them. This
-archive's contents could not be read: it is of a type that cannot be listed without
-unpacking (RAR, 7-Zip, CAB), it holds further archives, or it is damaged or not what
-its name says. A program may be inside. Ask the sender before opening it.
+MailSentry lists what archives, disk images and mail containers hold without unpacking
+them (zip, 7-Zip, RAR, CAB, tar, gzip, ISO 9660, winmail.dat, .msg), and looks into
+archives inside archives a few levels deep. This one could not be listed: its format
+cannot be read here (ACE, ARJ, UDF disk images), it is damaged, nested too deeply, too
+large, or not what its name says. A program may be inside. Ask the sender before
+opening it.
 """
 
 from __future__ import annotations
@@ -26,21 +28,7 @@ def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
         label = shown_name(part)
         if found is not None and found.error:
             yield Hit((f"{label}: {found.error}",), part.path)
-        elif found is not None:
-            nested = [
-                m
-                for m in found.members
-                if any(ctx.policy.is_archive(e) for e in names.extensions_of(m)[:1])
-            ]
-            if nested:
-                yield Hit(
-                    (
-                        f"{label} holds further archives: "
-                        f"{', '.join(names.escape(m) for m in nested[:5])}",
-                    ),
-                    part.path,
-                )
-        elif (
+        elif found is None and (
             any(ctx.policy.is_archive(e) for n in part.names for e in names.extensions_of(n)[:1])
             and part.size
         ):

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from app.core import magic
+from app.core import magic, names
 from app.core.attachments import name_tier, shown_name
 from app.core.detectors.base import Context, Hit
-from app.core.facts import MessageFacts
+from app.core.facts import MessageFacts, Part
 from app.core.findings import Severity
 
 ID = "EXECUTABLE_ATTACHMENT"
@@ -32,7 +32,17 @@ def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
                 if ctx.policy.mode == "allow-list" and tier[1] not in ctx.policy.tiers.block
                 else "runs as a program"
             )
-            yield Hit((f"{shown_name(part)} (.{tier[1]}: {note})",), part.path)
+            yield Hit((f"{shown_name(part)} (.{tier[1]}: {note})", *_holds(part)), part.path)
         elif not part.names and part.content_type in magic.EXECUTABLE_TYPES:
             declared = f"declared as {part.content_type}, a program type"
             yield Hit((f"{shown_name(part)} ({declared})",), part.path)
+
+
+def _holds(part: Part) -> tuple[str, ...]:
+    """What a disk image (or other container named as a program) holds, as listed."""
+    found = part.archive
+    if found is None or not found.members:
+        return ()
+    shown = ", ".join(names.escape(m) for m in found.members[:8])
+    more = f" and {len(found.members) - 8} more" if len(found.members) > 8 else ""
+    return (f"{shown_name(part)} ({found.label or found.kind}) holds {shown}{more}",)

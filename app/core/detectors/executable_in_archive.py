@@ -1,8 +1,9 @@
-"""A compressed archive (zip) attached to the message contains a program.
+"""An archive, disk image or container attached to the message holds a program.
 
-Packing a program into a zip file gets it past filters that look only at the outer
-name. The archive's directory lists the files below; one of them runs as a program as
-soon as it is opened from the archive.
+Packing a program into a zip, 7-Zip, RAR or tar archive, a disk image (.iso), an
+Outlook or Exchange container (winmail.dat, .msg) or a OneNote or calendar file gets it
+past filters that look only at the outer name. The list below names what is inside;
+one of them runs as a program as soon as it is opened from there.
 """
 
 from __future__ import annotations
@@ -25,4 +26,5 @@ def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
         if members:
             shown = ", ".join(names.escape(m) for m in members[:5])
             more = f" and {len(members) - 5} more" if len(members) > 5 else ""
-            yield Hit((f"{shown_name(part)} contains {shown}{more}",), part.path)
+            kind = f" ({part.archive.label})" if part.archive and part.archive.label else ""
+            yield Hit((f"{shown_name(part)}{kind} contains {shown}{more}",), part.path)
