@@ -46,4 +46,4 @@ def archive_executables(part: Part, policy: ExtensionPolicy) -> list[str]:
             continue
         if any(policy.tier(ext) == "block" for ext in names.extensions_of(member)):
             out.append(member)
-    return out + [m for m in part.archive.programs if m not in out]
+    return out + [f"{m} (a program by its content)" for m in part.archive.programs if m not in out]

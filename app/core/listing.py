@@ -27,7 +27,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from app.core import archive, magic, names
+from app.core import archive, containers, magic, names
 from app.core.extensions import shipped_tiers
 from app.core.facts import Archive
 
@@ -117,6 +117,9 @@ def archive_of(head: bytes, part_names: tuple[str, ...], read: Reader, size: int
     for signature, offset, kind, label in _UNLISTABLE:
         if head[offset : offset + len(signature)] == signature:
             return Archive(kind, error=f"{label}s cannot be listed", label=label)
+    opener = containers.opener_for(head, part_names)
+    if opener is not None:
+        return _container(opener, read(0, MAX_WHOLE_BYTES + 1), budget)
     fmt = sniff(head)
     if fmt is None and _may_be_tar(head, part_names):
         fmt = sniff(read(0, 512))  # "ustar" sits at 257, past the head
@@ -133,6 +136,26 @@ def archive_of(head: bytes, part_names: tuple[str, ...], read: Reader, size: int
         too_large = f"too large to list (over {MAX_WHOLE_BYTES >> 20} MiB)"
         return Archive(fmt.kind, error=too_large, label=fmt.label)
     return list_bytes(data, fmt, part_names[:1], 1, budget)
+
+
+def _container(opener: containers.Opener, data: bytes, budget: _Budget) -> Archive | None:
+    """A mail container (TNEF, .msg, calendar, OneNote, HTML): its files, and what any
+    archive among them holds. Nothing found and nothing wrong: not a container at all."""
+    if len(data) > MAX_WHOLE_BYTES:
+        opened = opener(b"")
+        too_large = f"too large to look inside (over {MAX_WHOLE_BYTES >> 20} MiB)"
+        return Archive(opened.kind, error=too_large, label=opened.label)
+    opened = opener(data)
+    if not opened.members and not opened.error:
+        return None
+    found = Archive(
+        opened.kind,
+        tuple(opened.members),
+        error=opened.error,
+        label=opened.label,
+        programs=tuple(opened.programs),
+    )
+    return _merge(found, opened.files, 1, budget)
 
 
 def _may_be_tar(head: bytes, part_names: tuple[str, ...]) -> bool:

@@ -2170,6 +2170,190 @@ def _() -> str:
                                         "application/pdf"),
                     frm="Bob <bob@example.net>", subject="letters")
 
+# -- containers a mail client opens, written here from their published layouts ------------
+
+
+def _tnef_attribute(level: int, attribute: int, data: bytes) -> bytes:
+    checksum = sum(data) & 0xFFFF
+    return struct.pack("<BII", level, attribute, len(data)) + data + struct.pack("<H", checksum)
+
+
+def _mapi_string_property(prop: int, text: str) -> bytes:
+    raw = text.encode("utf-16-le") + b"\x00\x00"
+    return (struct.pack("<HHII", 0x1F, prop, 1, len(raw)) + raw
+            + b"\x00" * (-len(raw) % 4))
+
+
+def tnef(files: list[tuple[str, str, bytes]]) -> bytes:
+    """A winmail.dat (MS-OXTNEF): per file its 8.3 title, its bytes and a MAPI property
+    list holding the long file name. ``files`` are (title, long name, data)."""
+    out = struct.pack("<IH", 0x223E9F78, 0x4E2F)
+    out += _tnef_attribute(1, 0x00089006, struct.pack("<I", 0x00010000))  # TNEF version
+    for title, long_name, data in files:
+        out += _tnef_attribute(2, 0x00069002, b"\x01\x00\x00\x00" + b"\xff" * 4 + b"\x00" * 6)
+        out += _tnef_attribute(2, 0x00018010, title.encode("cp1252") + b"\x00")
+        out += _tnef_attribute(2, 0x0006800F, data)
+        props = struct.pack("<I", 2) + _mapi_string_property(0x3707, long_name)
+        props += struct.pack("<HHI", 0x0003, 0x0E21, 7)  # PR_ATTACH_NUM, a fixed-size value
+        out += _tnef_attribute(2, 0x00069005, props)
+    return out
+
+
+def icalendar_with_file(name: str, data: bytes, fmttype: str) -> str:
+    """A meeting request carrying a file inline (RFC 5545 ATTACH;VALUE=BINARY)."""
+    encoded = base64.b64encode(data).decode()
+    line = (f"ATTACH;VALUE=BINARY;ENCODING=BASE64;FMTTYPE={fmttype};"
+            f"X-FILENAME={name}:{encoded}")
+    folded = "\r\n ".join(line[i : i + 74] for i in range(0, len(line), 74))
+    return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//MailSentry//corpus//EN\r\n"
+            "METHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:corpus-meeting-1@example.org\r\n"
+            "DTSTAMP:20240115T010431Z\r\nDTSTART:20240116T010000Z\r\n"
+            "SUMMARY:Quarterly review\r\n" + folded + "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+
+
+ONENOTE_HEADER = bytes.fromhex("e4525c7b8cd8a74daeb15378d02996d3")
+ONENOTE_FILE_DATA = bytes.fromhex("e716e3bd65261145a4c48d4d0b7a9eac")
+ONENOTE_FOOTER = bytes.fromhex("22a7fb71790f0b4abb13899256426b24")
+
+
+def onenote(embedded: list[tuple[str, bytes]]) -> bytes:
+    """A OneNote section (MS-ONESTORE) reduced to what matters here: the file header
+    GUID, each embedded file's name (UTF-16) and its FileDataStoreObject."""
+    out = ONENOTE_HEADER + b"\x00" * 1008
+    for name, data in embedded:
+        out += b"\x00\x00" + name.encode("utf-16-le") + b"\x00\x00" + b"\x00" * 6
+        out += (ONENOTE_FILE_DATA + struct.pack("<QIQ", len(data), 0, 0) + data
+                + b"\x00" * (-len(data) % 8) + ONENOTE_FOOTER)
+    return out
+
+
+def smuggling_page(name: str, data: bytes) -> bytes:
+    """An HTML page that builds ``name`` from base64 in a script (HTML smuggling)."""
+    encoded = base64.b64encode(data).decode()
+    return ("<!DOCTYPE html><html><body><h1>Your document is downloading</h1>\r\n"
+            "<script>\r\n"
+            f"var b64 = '{encoded}';\r\n"
+            "var raw = atob(b64); var bytes = new Uint8Array(raw.length);\r\n"
+            "for (var i = 0; i < raw.length; i++) { bytes[i] = raw.charCodeAt(i); }\r\n"
+            "var blob = new Blob([bytes], {type: 'application/octet-stream'});\r\n"
+            "if (window.navigator.msSaveOrOpenBlob) {\r\n"
+            f"  window.navigator.msSaveOrOpenBlob(blob, '{name}');\r\n"
+            "} else { var a = document.createElement('a');\r\n"
+            f"  a.href = URL.createObjectURL(blob); a.download = '{name}'; a.click(); }}\r\n"
+            "</script></body></html>\r\n").encode()
+
+
+def _cfb_entry(name: str, kind: int, child: int, right: int, *, start: int, size: int) -> bytes:
+    raw = name.encode("utf-16-le") + b"\x00\x00"
+    return (raw.ljust(64, b"\x00") + struct.pack("<HBB", len(raw), kind, 1)
+            + struct.pack("<III", 0xFFFFFFFF, right, child) + b"\x00" * 36
+            + struct.pack("<IQ", start, size))
+
+
+def outlook_msg(files: list[tuple[str, bytes]]) -> bytes:
+    """An Outlook .msg (MS-OXMSG in a Compound File, MS-CFB version 3): one
+    ``__attach_version1.0_#N`` storage per file with its long name and its bytes.
+    Every stream is padded to 4 KiB so it lives in ordinary sectors (no mini stream)."""
+    none, end = 0xFFFFFFFF, 0xFFFFFFFE
+    streams: list[bytes] = [b"\x00" * 4096]  # __properties_version1.0
+    tree: list[tuple[str, int, int, int, int]] = []  # name, kind, child, right, stream no.
+    # Directory order: root, properties, then per file a storage and its two streams.
+    first_storage = 2
+    for number, (name, data) in enumerate(files):
+        storage = first_storage + number * 3
+        right = storage + 3 if number + 1 < len(files) else none
+        tree.append((f"__attach_version1.0_#{number:08X}", 1, storage + 1, right, -1))
+        tree.append(("__substg1.0_3707001F", 2, none, storage + 2, len(streams)))
+        streams.append((name.encode("utf-16-le") + b"\x00\x00").ljust(4096, b"\x00"))
+        tree.append(("__substg1.0_37010102", 2, none, none, len(streams)))
+        streams.append(data.ljust(4096, b"\x00"))
+    entries = 2 + len(tree)
+    dir_sectors = -(-entries // 4)
+    data_sectors = sum(len(s) // 512 for s in streams)
+    fat_sectors = 1
+    while fat_sectors * 128 < fat_sectors + dir_sectors + data_sectors:
+        fat_sectors += 1
+    fat = [0xFFFFFFFD] * fat_sectors
+    dir_start = len(fat)
+    fat += [dir_start + i + 1 for i in range(dir_sectors - 1)] + [end]
+    starts = []
+    for stream in streams:
+        starts.append(len(fat))
+        count = len(stream) // 512
+        fat += [len(fat) + i + 1 for i in range(count - 1)] + [end]
+    fat += [none] * (fat_sectors * 128 - len(fat))
+    directory = _cfb_entry("Root Entry", 5, 1, none, start=end, size=0)
+    directory += _cfb_entry("__properties_version1.0", 2, none,
+                            first_storage if files else none, start=starts[0],
+                            size=len(streams[0]))
+    for name, kind, child, right, stream in tree:
+        start, size = (starts[stream], len(streams[stream])) if stream >= 0 else (0, 0)
+        directory += _cfb_entry(name, kind, child, right, start=start, size=size)
+    directory = directory.ljust(dir_sectors * 512, b"\x00")
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16
+              + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\x00" * 6
+              + struct.pack("<IIIIIIIII", 0, fat_sectors, dir_start, 0, 4096, end, 0, end, 0)
+              + b"".join(struct.pack("<I", i) for i in range(fat_sectors))
+              + b"\xff" * 4 * (109 - fat_sectors))
+    return (header + b"".join(struct.pack("<I", v) for v in fat) + directory
+            + b"".join(streams))
+
+
+@case("winmail_dat_exe", crlf=False)
+def _() -> str:
+    # A TNEF container: "invoice.pdf" inside is a program by its bytes.
+    data = tnef([("INVOICE.PDF", "invoice.pdf", exe()),
+                 ("NOTES.TXT", "meeting notes.txt", b"see you\r\n")])
+    return exe_mail(att=attachment("winmail.dat", data, "application/ms-tnef"),
+                    subject="invoice")
+
+
+@case("winmail_dat_pdf")
+def _() -> str:
+    # An honest winmail.dat from a colleague's Outlook: a PDF inside.
+    data = tnef([("MINUTES.PDF", "minutes of the meeting.pdf", PDF)])
+    return exe_mail(att=attachment("winmail.dat", data, "application/ms-tnef"),
+                    frm=COLLEAGUE, subject="minutes", words="The minutes.\n")
+
+
+@case("outlook_msg_exe", crlf=False)
+def _() -> str:
+    data = outlook_msg([("statement.scr", exe()), ("cover.txt", b"Statement attached.\r\n")])
+    return exe_mail(att=attachment("Fwd statement.msg", data, "application/vnd.ms-outlook"),
+                    subject="Fwd: statement")
+
+
+@case("icalendar_attach_exe")
+def _() -> str:
+    # A meeting request whose inline file says it is a PDF; its bytes are a program.
+    invite = icalendar_with_file("agenda.pdf", exe(), "application/pdf")
+    body = multipart("=_ical", [text("Please join the quarterly review.\n"),
+                                part('text/calendar; method=REQUEST; charset=UTF-8',
+                                     b64(invite.encode()), cte="base64")])
+    return mail(body, frm=STRANGER, subject="Quarterly review", ctype=mixed("=_ical"))
+
+
+@case("onenote_embedded_exe", crlf=False)
+def _() -> str:
+    data = onenote([("open.cmd", b"@echo MailSentry harmless test payload\r\n"),
+                    ("invoice.exe", exe())])
+    return exe_mail(att=attachment("Invoice_0423.one", data, "application/onenote"),
+                    subject="Invoice 0423")
+
+
+@case("html_smuggling_exe")
+def _() -> str:
+    page = smuggling_page("invoice.exe", exe())
+    return exe_mail(att=attachment("Invoice.html", page, "text/html"), subject="Invoice")
+
+
+@case("html_smuggling_zip", crlf=False)
+def _() -> str:
+    # The page builds a zip; the zip holds the program.
+    page = smuggling_page("Invoice.zip", zip_bytes([("Invoice.js", JS)]))
+    return exe_mail(att=attachment("Invoice.htm", page, "text/html"), subject="Invoice")
+
+
 
 def main() -> None:
     OUT.mkdir(exist_ok=True)
