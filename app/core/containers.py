@@ -126,15 +126,29 @@ def _cstring(raw: bytes) -> str:
     return raw.split(b"\x00", 1)[0].decode("cp1252", "replace")
 
 
-_FIXED_SIZES = {0x2: 2, 0x3: 4, 0x4: 4, 0x5: 8, 0x6: 8, 0x7: 8, 0xA: 4, 0xB: 2, 0x14: 8,
-                0x40: 8, 0x48: 16}
+_FIXED_SIZES = {
+    0x2: 2,
+    0x3: 4,
+    0x4: 4,
+    0x5: 8,
+    0x6: 8,
+    0x7: 8,
+    0xA: 4,
+    0xB: 2,
+    0x14: 8,
+    0x40: 8,
+    0x48: 16,
+}
 _VARIABLE = {0x1E, 0x1F, 0x102, 0xD}
 
 
 def _mapi_names(block: bytes) -> dict[str, str]:
     """The file names in a TNEF MAPI property list (MS-OXTNEF 2.1.3.5), if readable."""
-    wanted = {_PR_ATTACH_LONG_FILENAME: "long", _PR_ATTACH_FILENAME: "short",
-              _PR_DISPLAY_NAME: "display"}
+    wanted = {
+        _PR_ATTACH_LONG_FILENAME: "long",
+        _PR_ATTACH_FILENAME: "short",
+        _PR_DISPLAY_NAME: "display",
+    }
     out: dict[str, str] = {}
     try:
         (count,) = struct.unpack("<I", block[:4])
@@ -217,8 +231,7 @@ def _msg_attachments(ole: object, prefix: list[str], opened: Opened, depth: int)
         name = next(
             (
                 _mapi_string(raw, 0x1F if tag.endswith("001F") else 0x1E)
-                for tag in ("3707001F", "3707001E", "3704001F", "3704001E", "3001001F",
-                            "3001001E")
+                for tag in ("3707001F", "3707001E", "3704001F", "3704001E", "3001001F", "3001001E")
                 if (raw := stream(tag))
             ),
             f"(attachment {len(opened.members) + 1})",

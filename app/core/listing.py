@@ -77,14 +77,24 @@ _TARRED = {"gz": "tar.gz", "bz2": "tar.bz2", "xz": "tar.xz"}
 
 
 class _Budget:
-    """The bounds one top-level archive shares with every archive nested in it."""
+    """The bounds one top-level archive shares with every archive nested in it: time,
+    and the bytes of nested archives unpacked to look inside them."""
 
     def __init__(self) -> None:
         self.deadline = time.monotonic() + MAX_SECONDS
+        self.unpacked = 0
 
     def check(self) -> None:
         if time.monotonic() > self.deadline:
             raise _Stop(f"listing took too long (over {MAX_SECONDS:g} s)")
+
+    def left(self) -> int:
+        return max(0, MAX_UNPACKED - self.unpacked)
+
+    def take(self, size: int) -> None:
+        self.unpacked += size
+        if self.unpacked > MAX_UNPACKED:
+            raise _Stop(f"too large to look inside (over {MAX_UNPACKED >> 20} MiB unpacked)")
 
 
 class _Stop(Exception):
@@ -155,7 +165,10 @@ def _container(opener: containers.Opener, data: bytes, budget: _Budget) -> Archi
         label=opened.label,
         programs=tuple(opened.programs),
     )
-    return _merge(found, opened.files, 1, budget)
+    inside = _Inside(1, budget)
+    for name, content in opened.files:
+        inside.look(name, content)
+    return inside.into(found)
 
 
 def _may_be_tar(head: bytes, part_names: tuple[str, ...]) -> bool:
@@ -200,17 +213,21 @@ def _zip(read: Reader, size: int, depth: int, budget: _Budget) -> Archive:
     data = read(0, MAX_WHOLE_BYTES + 1)
     if len(data) > MAX_WHOLE_BYTES:
         return replace(found, error=f"too large to look inside (over {MAX_WHOLE_BYTES >> 20} MiB)")
+    inside = _Inside(depth, budget)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as opened:
-            inner = [(m, _zip_member(opened, m)) for m in nested]
+            for name in nested:
+                with opened.open(name) as member:
+                    content = member.read(budget.left() + 1)
+                budget.take(len(content))
+                inside.look(name, content)
+    except _Stop as stop:
+        inside.errors.append(str(stop))
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
-        return replace(found, error=f"the zip cannot be opened to look inside ({error})")
-    return _merge(found, inner, depth, budget)
-
-
-def _zip_member(opened: zipfile.ZipFile, name: str) -> bytes:
-    with opened.open(name) as member:
-        return member.read(MAX_UNPACKED + 1)
+        inside.errors.append(f"the zip cannot be opened to look inside ({_short(error)})")
+    except zlib.error as error:
+        inside.errors.append(f"a member is damaged ({_short(error)})")
+    return inside.into(found)
 
 
 def looks_like_archive(member: str) -> bool:
@@ -220,31 +237,40 @@ def looks_like_archive(member: str) -> bool:
     )
 
 
-def _merge(outer: Archive, inner: list[tuple[str, bytes]], depth: int, budget: _Budget) -> Archive:
-    """Add what each nested archive holds, as ``outer/inner`` names."""
-    members = list(outer.members)
-    programs = list(outer.programs)
-    errors: list[str] = []
-    encrypted = outer.encrypted
-    for name, data in inner:
+class _Inside:
+    """What the archives nested in one archive hold, gathered as each is read (so only
+    one nested archive's bytes are held at a time), as ``outer/inner`` names."""
+
+    def __init__(self, depth: int, budget: _Budget) -> None:
+        self.depth = depth
+        self.budget = budget
+        self.members: list[str] = []
+        self.programs: list[str] = []
+        self.errors: list[str] = []
+        self.encrypted = False
+
+    def look(self, name: str, data: bytes) -> None:
         try:
-            found = _nested(name, data, depth + 1, budget)
+            found = _nested(name, data, self.depth + 1, self.budget)
         except _Stop as stop:
             found = Archive("?", error=str(stop))
         if found is None:
-            continue
-        members.extend(f"{name}/{m}" for m in found.members)
-        programs.extend(f"{name}/{m}" for m in found.programs)
-        encrypted = encrypted or found.encrypted
+            return
+        self.members.extend(f"{name}/{m}" for m in found.members)
+        self.programs.extend(f"{name}/{m}" for m in found.programs)
+        self.encrypted = self.encrypted or found.encrypted
         if found.error:
-            errors.append(f"{name}: {found.error}")
-    return replace(
-        outer,
-        members=tuple(members),
-        programs=tuple(programs),
-        encrypted=encrypted,
-        error=outer.error or ("; ".join(errors[:3]) if errors else None),
-    )
+            self.errors.append(f"{name}: {found.error}")
+
+    def into(self, outer: Archive) -> Archive:
+        errors = ([outer.error] if outer.error else []) + self.errors
+        return replace(
+            outer,
+            members=outer.members + tuple(self.members),
+            programs=outer.programs + tuple(self.programs),
+            encrypted=outer.encrypted or self.encrypted,
+            error="; ".join(errors[:3]) if errors else None,
+        )
 
 
 def _nested(name: str, data: bytes, depth: int, budget: _Budget) -> Archive | None:
@@ -275,7 +301,9 @@ def _nested(name: str, data: bytes, depth: int, budget: _Budget) -> Archive | No
 def _single_file(
     data: bytes, fmt: Format, outer_names: tuple[str, ...], depth: int, budget: _Budget
 ) -> Archive:
-    inner = _decompress(data, fmt.kind)
+    inner = _decompress(data, fmt.kind, budget.left() if depth > 1 else MAX_UNPACKED)
+    if depth > 1:
+        budget.take(len(inner))
     stored = gzip_name(data) if fmt.kind == "gz" else None
     name = stored or _without_suffix(outer_names[0] if outer_names else "", fmt.kind)
     if sniff(inner[:512]) is _TAR or name.lower().endswith(".tar"):
@@ -286,17 +314,19 @@ def _single_file(
         return replace(tar, kind=_TARRED[fmt.kind], label=label)
     programs = (name,) if magic.is_executable(inner[:256]) else ()
     found = Archive(fmt.kind, (name,), label=fmt.label, programs=programs)
-    return _merge(found, [(name, inner)], depth, budget)
+    inside = _Inside(depth, budget)
+    inside.look(name, inner)
+    return inside.into(found)
 
 
-def _decompress(data: bytes, kind: str) -> bytes:
-    """Up to `MAX_UNPACKED` + 1 bytes of the decompressed stream (a bomb stops there)."""
+def _decompress(data: bytes, kind: str, limit: int) -> bytes:
+    """Up to ``limit`` + 1 bytes of the decompressed stream (a bomb stops there)."""
     try:
         if kind == "gz":
-            return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, MAX_UNPACKED + 1)
+            return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, limit + 1)
         if kind == "bz2":
-            return bz2.BZ2Decompressor().decompress(data, MAX_UNPACKED + 1)
-        return lzma.LZMADecompressor().decompress(data, MAX_UNPACKED + 1)
+            return bz2.BZ2Decompressor().decompress(data, limit + 1)
+        return lzma.LZMADecompressor().decompress(data, limit + 1)
     except (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError) as error:
         raise _Stop(f"the compressed data is damaged ({error})") from None
 
@@ -329,20 +359,21 @@ def _without_suffix(name: str, kind: str) -> str:
 
 def _libarchive_list(data: bytes, fmt: Format, depth: int, budget: _Budget) -> Archive:
     members: list[str] = []
-    inner: list[tuple[str, bytes]] = []
+    inside = _Inside(depth, budget)
     encrypted = False
     for name, is_encrypted, read_data in _entries(data, fmt, budget):
         members.append(name)
         encrypted = encrypted or is_encrypted
         if not is_encrypted and looks_like_archive(name):
-            inner.append((name, read_data()))
-    found = Archive(fmt.kind, tuple(members), encrypted, label=fmt.label)
-    return _merge(found, inner, depth, budget)
+            content = read_data(budget.left() + 1)
+            budget.take(len(content))
+            inside.look(name, content)
+    return inside.into(Archive(fmt.kind, tuple(members), encrypted, label=fmt.label))
 
 
 def _entries(
     data: bytes, fmt: Format, budget: _Budget
-) -> Iterator[tuple[str, bool, Callable[[], bytes]]]:
+) -> Iterator[tuple[str, bool, Callable[[int], bytes]]]:
     """(name, encrypted, read its bytes) for each entry, within the bounds."""
     try:
         import libarchive  # noqa: PLC0415 - loads a C library: only when an archive needs it
@@ -368,13 +399,13 @@ def _entries(
                 if entry.isdir and not name.endswith("/"):
                     name += "/"
 
-                def read_data(entry: object = entry) -> bytes:
+                def read_data(limit: int, entry: object = entry) -> bytes:
                     out = bytearray()
                     for block in entry.get_blocks():  # type: ignore[attr-defined]
                         out += block
-                        if len(out) > MAX_UNPACKED:
+                        if len(out) >= limit:
                             break
-                    return bytes(out)
+                    return bytes(out[:limit])
 
                 yield name, is_encrypted(entry), read_data
     except libarchive.ArchiveError as error:
