@@ -276,22 +276,40 @@ def read_icalendar(data: bytes) -> Opened:
 
 # -- OneNote --------------------------------------------------------------------------------
 
-_UTF16_FILE_NAME = re.compile(
-    rb"(?:[\x20-\x7e]\x00){1,120}?\.\x00(?:[A-Za-z0-9]\x00){2,5}(?=\x00\x00)"
-)
+#: How much of a OneNote section is searched for file names (embedded files are
+#: found in the whole section).
+NAME_SCAN_BYTES = 8 << 20
+#: The end of a UTF-16 file name: a dot, a 2-5 character extension, a NUL character.
+_UTF16_EXTENSION = re.compile(rb"\.\x00(?:[A-Za-z0-9]\x00){2,5}\x00\x00")
+
+
+def _utf16_names(data: bytes) -> list[str]:
+    """File names stored as UTF-16 text: each extension found, walked back over the
+    printable characters before it (a bounded walk, so the search stays linear)."""
+    found: list[str] = []
+    for match in _UTF16_EXTENSION.finditer(data):
+        start = match.start()
+        while (
+            start >= 2
+            and match.start() - start < 240
+            and 0x20 <= data[start - 2] <= 0x7E
+            and data[start - 1] == 0
+        ):
+            start -= 2
+        if start < match.start():
+            name = data[start : match.end() - 2].decode("utf-16-le", "replace")
+            if name not in found:
+                found.append(name)
+        if len(found) >= 100:
+            break
+    return found
 
 
 def read_onenote(data: bytes) -> Opened:
     """Files embedded in a OneNote section (MS-ONESTORE FileDataStoreObject: a GUID,
     the length, then the file's bytes); names from the UTF-16 file names it stores."""
     opened = Opened("onenote", "OneNote section")
-    found: list[str] = []
-    for match in _UTF16_FILE_NAME.finditer(data[:MAX_WHOLE_SCAN]):
-        name = match.group(0).decode("utf-16-le", "replace")
-        if name not in found and names.extensions_of(name):
-            found.append(name)
-        if len(found) >= 100:
-            break
+    found = _utf16_names(data[:NAME_SCAN_BYTES])
     at = data.find(_ONENOTE_FILE_DATA)
     number = 0
     while at >= 0 and not opened.error:
@@ -304,10 +322,6 @@ def read_onenote(data: bytes) -> Opened:
     for name in found:
         opened.add(name, None)
     return opened
-
-
-#: How far a OneNote section is searched for file names.
-MAX_WHOLE_SCAN = 32 << 20
 
 
 # -- HTML smuggling -------------------------------------------------------------------------
