@@ -167,6 +167,11 @@ def test_the_names_written_are_the_names_listed(kind, members):
     assert (found.error, list(found.members)) == (None, [name for name, _ in members])
 
 
+def test_encrypted_entries_are_reported():
+    found = listed(rar4([("invoice.exe", EXE)], encrypt=True), "invoice.rar")
+    assert found == Archive("rar", ("invoice.exe",), encrypted=True, label="RAR archive")
+
+
 def test_an_iso_image_is_found_by_its_descriptor_not_its_first_bytes():
     data = iso9660([("setup.exe", EXE)])
     assert data[:256] == b"\0" * 256

@@ -1989,14 +1989,15 @@ def _rar4_block(kind: int, flags: int, body: bytes) -> bytes:
     return struct.pack("<H", binascii.crc32(head) & 0xFFFF) + head
 
 
-def rar4(files: list[tuple[str, bytes]]) -> bytes:
-    """A RAR 4 archive, every file stored (method 0x30)."""
+def rar4(files: list[tuple[str, bytes]], *, encrypt: bool = False) -> bytes:
+    """A RAR 4 archive, every file stored (method 0x30); with ``encrypt`` each file
+    header has its "encrypted" flag set (the names stay readable, as in real ones)."""
     out = b"Rar!\x1a\x07\x00" + _rar4_block(0x73, 0, b"\x00" * 6)
     for name, data in files:
         raw = name.encode("ascii")
         body = struct.pack("<IIBIIBBHI", len(data), len(data), 2, binascii.crc32(data),
                            0x582F4BC0, 20, 0x30, len(raw), 0x20) + raw
-        out += _rar4_block(0x74, 0x8000, body) + data
+        out += _rar4_block(0x74, 0x8004 if encrypt else 0x8000, body) + data
     return out + _rar4_block(0x7B, 0x4000, b"")
 
 
