@@ -612,16 +612,17 @@ this is only a hint.</source>
         <translation>送信者は、メッセージを送った相手の一覧を隠しています。メールマガジンはプライバシーのためにこうしますが、集めたアドレスに送りつけるワームやスパム送信者も同じことをします。これだけでは手がかりの一つにすぎません。</translation>
     </message>
     <message>
-        <source>A compressed archive (zip) attached to the message contains a program.</source>
+        <source>An archive, disk image or container attached to the message holds a program.</source>
         <extracomment>summary: EXECUTABLE_IN_ARCHIVE</extracomment>
-        <translation>メッセージに添付された圧縮ファイル（zip）にプログラムが入っています。</translation>
+        <translation>メッセージに添付された圧縮ファイル、ディスクイメージ、またはコンテナーにプログラムが入っています。</translation>
     </message>
     <message>
-        <source>Packing a program into a zip file gets it past filters that look only at the outer
-name. The archive&apos;s directory lists the files below; one of them runs as a program as
-soon as it is opened from the archive.</source>
+        <source>Packing a program into a zip, 7-Zip, RAR or tar archive, a disk image (.iso), an
+Outlook or Exchange container (winmail.dat, .msg) or a OneNote or calendar file gets it
+past filters that look only at the outer name. The list below names what is inside;
+one of them runs as a program as soon as it is opened from there.</source>
         <extracomment>explanation: EXECUTABLE_IN_ARCHIVE</extracomment>
-        <translation>プログラムを zip ファイルに入れると、外側の名前しか見ないフィルターを通り抜けられます。下に、圧縮ファイルの目録にあるファイルを示します。そのうちの 1 つは、圧縮ファイルから開いたとたんにプログラムとして実行されます。</translation>
+        <translation>プログラムを zip、7-Zip、RAR、tar の圧縮ファイル、ディスクイメージ（.iso）、Outlook や Exchange のコンテナー（winmail.dat、.msg）、OneNote や予定表のファイルに入れると、外側の名前しか見ないフィルターを通り抜けられます。下に、中に入っているものを示します。そのうちの 1 つは、そこから開いたとたんにプログラムとして実行されます。</translation>
     </message>
     <message>
         <source>An archive is attached whose contents cannot be listed.</source>
@@ -629,12 +630,14 @@ soon as it is opened from the archive.</source>
         <translation>中身を一覧できない圧縮ファイルが添付されています。</translation>
     </message>
     <message>
-        <source>MailSentry reads the table of contents of zip files without unpacking them. This
-archive&apos;s contents could not be read: it is of a type that cannot be listed without
-unpacking (RAR, 7-Zip, CAB), it holds further archives, or it is damaged or not what
-its name says. A program may be inside. Ask the sender before opening it.</source>
+        <source>MailSentry lists what archives, disk images and mail containers hold without unpacking
+them (zip, 7-Zip, RAR, CAB, tar, gzip, ISO 9660, winmail.dat, .msg), and looks into
+archives inside archives a few levels deep. This one could not be listed: its format
+cannot be read here (ACE, ARJ, UDF disk images), it is damaged, nested too deeply, too
+large, or not what its name says. A program may be inside. Ask the sender before
+opening it.</source>
         <extracomment>explanation: ARCHIVE_UNLISTABLE</extracomment>
-        <translation>MailSentry は zip ファイルを展開せずに目録を読み取ります。この圧縮ファイルは中身を読み取れませんでした。展開しないと一覧できない形式（RAR、7-Zip、CAB）であるか、中にさらに圧縮ファイルがあるか、壊れているか、名前とは違う種類のファイルです。中にプログラムが入っているかもしれません。開く前に送信者に確認してください。</translation>
+        <translation>MailSentry は圧縮ファイル、ディスクイメージ、メールのコンテナー（zip、7-Zip、RAR、CAB、tar、gzip、ISO 9660、winmail.dat、.msg）を展開せずに中身を一覧し、圧縮ファイルの中の圧縮ファイルも数段階まで調べます。このファイルは一覧できませんでした。ここでは読めない形式（ACE、ARJ、UDF ディスクイメージ）であるか、壊れているか、入れ子が深すぎるか、大きすぎるか、名前とは違う種類のファイルです。中にプログラムが入っているかもしれません。開く前に送信者に確認してください。</translation>
     </message>
     <message>
         <source>An attached archive is locked with a password.</source>
