@@ -42,12 +42,14 @@ chmod -R u+rwX,go+rX,go-w "$stage"
 
 # Qt's system libraries (the Qt part of .ci/system-deps). PyInstaller bundles most of
 # them, but libGL/libEGL/libxcb always come from the system, and the rest are declared
-# so a desktop without them still gets a working Qt.
+# so a desktop without them still gets a working Qt. libarchive lists 7-Zip, RAR, CAB,
+# tar and ISO attachments (loaded by libarchive-c at run time).
 depends=(
   "libc6 (>= $glibc)" libgl1 libegl1 libxcb1 libx11-6 libx11-xcb1 libdbus-1-3
   libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
   libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1
+  libarchive13
 )
 joined="$(printf '%s, ' "${depends[@]}")"
 
