@@ -13,7 +13,7 @@ from app.services import report
 from app.services.accounts import account_from_url, is_server_url
 from app.services.actions import act_on
 from app.services.scan import Result, scan_paths
-from app.services.server_scan import plan, scan_server
+from app.services.server_scan import plan, pop3_limits, scan_server
 from app.store.accounts import AccountError
 from app.store.secrets import NoKeyring
 
@@ -86,7 +86,14 @@ def _scan_url(url: str, args: argparse.Namespace, env: Env, emit: Callable[[Resu
         password = env.accounts.password(account, env.prompt())  # type: ignore[arg-type]
         rules = env.settings.current.rules(me=args.me or account.address or None)
         judged = scan_server(
-            account, password, folder, env.state, rules, on_result=emit, everything=True
+            account,
+            password,
+            folder,
+            env.state,
+            rules,
+            on_result=emit,
+            everything=True,
+            limits=pop3_limits(env.settings.current),
         )
         if args.quarantine:
             planned = plan(judged, env.settings.current, account, state=env.state)

@@ -14,7 +14,7 @@ from app.core.rules import Rules
 from app.mail.connect import open_imap
 from app.mail.imap_reconcile import reconcile_account
 from app.mail.imap_scan import ServerMessage, scan_folder
-from app.mail.pop3 import Pop3Result, scan_pop3
+from app.mail.pop3 import Pop3Limits, Pop3Result, scan_pop3
 from app.services.scan import Result
 from app.store.accounts import Account
 from app.store.settings import Settings
@@ -27,6 +27,15 @@ def as_result(message: Judged) -> Result:
     return Result(message.source, message.verdict, message.facts)
 
 
+def pop3_limits(settings: Settings) -> Pop3Limits:
+    """The bounds of a POP3 scan, as the settings give them."""
+    return Pop3Limits(
+        message_bytes=int(settings["watch.pop3_max_message_mb"]) * 1024 * 1024,
+        message_seconds=float(settings["watch.pop3_message_seconds"]),
+        session_seconds=float(settings["watch.pop3_session_minutes"]) * 60,
+    )
+
+
 def scan_server(
     account: Account,
     password: str,
@@ -36,6 +45,7 @@ def scan_server(
     *,
     on_result: Callable[[Result], None] = lambda _: None,
     everything: bool = False,
+    limits: Pop3Limits = Pop3Limits(),  # noqa: B008 - frozen: sharing the default is safe
 ) -> Sequence[Judged]:
     """Judge the mailbox's messages (all of them with ``everything``, else only new
     ones) and record them; nothing on the server changes."""
@@ -46,6 +56,7 @@ def scan_server(
             state,
             rules,
             everything=everything,
+            limits=limits,
             on_result=lambda r: on_result(Result(r.source, r.verdict, r.facts)),
         )
     client = open_imap(account, password)

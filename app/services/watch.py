@@ -28,7 +28,7 @@ from app.services.accounts import AccountService
 from app.services.actions import act_on
 from app.services.failures import describe
 from app.services.scan import Result
-from app.services.server_scan import Judged, as_result, plan
+from app.services.server_scan import Judged, as_result, plan, pop3_limits
 from app.store.accounts import Account, AccountError
 from app.store.localcopy import LocalCopies
 from app.store.secrets import NoKeyring
@@ -114,7 +114,13 @@ class Watch:
     def _scan_pop3(self, account: Account) -> None:
         rules = self.settings.rules(me=account.address or None)
         with self._lock:
-            results = scan_pop3(account, self._password(account), self.state, rules)
+            results = scan_pop3(
+                account,
+                self._password(account),
+                self.state,
+                rules,
+                limits=pop3_limits(self.settings),
+            )
         self._handle(account, results)  # POP3 mail is acted on as IMAP mail is
         self.on_pass(account)
 

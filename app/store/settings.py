@@ -134,6 +134,24 @@ SCHEMA: tuple[Setting, ...] = (
         300,
         "How often to check accounts that cannot be watched live (POP3).",
     ),
+    Setting(
+        "watch.pop3_max_message_mb",
+        int,
+        50,
+        "POP3: a message larger than this (MB) is judged suspicious without being read whole.",
+    ),
+    Setting(
+        "watch.pop3_message_seconds",
+        int,
+        120,
+        "POP3: a message that takes longer than this (seconds) to read is judged suspicious.",
+    ),
+    Setting(
+        "watch.pop3_session_minutes",
+        int,
+        60,
+        "POP3: one check stops after this many minutes; the rest waits for the next check.",
+    ),
     Setting("ui.language", str, "system", "Language of the window.", ("system", "en", "ja")),
     Setting("ui.start_at_login", bool, False, "Start MailSentry when you log in."),
 )

@@ -1221,6 +1221,21 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
         <translation>常時監視できないアカウント（POP3）をチェックする間隔（秒）</translation>
     </message>
     <message>
+        <source>POP3: a message larger than this (MB) is judged suspicious without being read whole.</source>
+        <extracomment>description: watch.pop3_max_message_mb</extracomment>
+        <translation>POP3: これより大きい (MB) メッセージは全体を読まずに「不審」と判定します。</translation>
+    </message>
+    <message>
+        <source>POP3: a message that takes longer than this (seconds) to read is judged suspicious.</source>
+        <extracomment>description: watch.pop3_message_seconds</extracomment>
+        <translation>POP3: 読み込みにこれより長く (秒) かかるメッセージは「不審」と判定します。</translation>
+    </message>
+    <message>
+        <source>POP3: one check stops after this many minutes; the rest waits for the next check.</source>
+        <extracomment>description: watch.pop3_session_minutes</extracomment>
+        <translation>POP3: 1 回の確認はこの分数で打ち切り、残りは次の確認で判定します。</translation>
+    </message>
+    <message>
         <source>Language of the window.</source>
         <extracomment>description: ui.language</extracomment>
         <translation>画面の言語</translation>

@@ -146,3 +146,23 @@ def test_a_failing_watch_thread_says_so_and_tries_again(
     assert not thread.is_alive()
     assert len(errors) >= 3, errors
     assert all("the state file in " in e and "trying again in" in e for e in errors), errors
+
+
+def test_the_pop3_bounds_are_settings(
+    dovecot: PrivateDovecot, mail_user: MailUser, cli: CliRunner, tmp_path: Path
+) -> None:
+    dovecot.append_many(
+        mail_user.name, mail_user.password, "INBOX", [long_line_mail("s1"), hybris("s2")]
+    )
+    conf = tmp_path / "settings.toml"
+    conf.write_text("[watch]\npop3_max_message_mb = 1\n")
+    url = f"pop3://{mail_user.name}@127.0.0.1:{dovecot.pop3_port}"
+
+    scan = cli(
+        "--settings", str(conf), "scan", "--format", "jsonl", url, password=mail_user.password
+    )
+
+    assert scan.code == 1, scan.err
+    big, bad = records(scan.out)
+    assert (big["verdict"], bad["verdict"]) == ("suspicious", "dangerous")
+    assert "larger than 1,048,576 bytes" in str(big["findings"])
