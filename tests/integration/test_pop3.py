@@ -606,6 +606,25 @@ def test_a_connection_cut_inside_a_message_is_retried_in_a_fresh_session(
     assert results[1].whole
 
 
+def test_a_message_cut_off_twice_is_unreadable_and_the_scan_goes_on(
+    dovecot: PrivateDovecot, mail_user: MailUser, state: State, fault_proxy: ProxyFactory
+) -> None:
+    """Two proxies in a row, each cutting once: the first cut comes inside the second
+    message's 7,000 lines, the second (counted over both sessions, and however far the
+    inner proxy had read ahead when the outer one cut) inside the retry of it."""
+    messages = [ordinary("first"), pdf_mail("twice", 400_000), hybris("h-twice")]
+    dovecot.append_many(mail_user.name, mail_user.password, "INBOX", messages)
+    inner = fault_proxy(dovecot.pop3_port, cut_after_server_responses=7_500)
+    outer = fault_proxy(inner.port, host=inner.host, cut_after_server_responses=1_000)
+
+    results = scan_pop3(account_for(outer, mail_user), mail_user.password, state, Rules())
+
+    assert outer.cut_done and inner.cut_done
+    assert verdicts(results) == ["clean", "suspicious", "dangerous"]
+    assert "the connection failed twice while reading it" in unreadable_reason(results[1])
+    assert scan_pop3(account_for(dovecot, mail_user), mail_user.password, state, Rules()) == []
+
+
 def test_a_message_that_takes_too_long_is_unreadable_and_the_scan_goes_on(
     dovecot: PrivateDovecot, mail_user: MailUser, state: State, fault_proxy: ProxyFactory
 ) -> None:
