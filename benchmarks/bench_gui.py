@@ -70,7 +70,7 @@ def main() -> int:
     started = time.perf_counter()
     model.set_records(records, {"acct": "me@example.org"})
     loaded = time.perf_counter()
-    view.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    view.sortByColumn(MessageModel.COLUMNS.index("date"), Qt.SortOrder.DescendingOrder)
     sorted_at = time.perf_counter()
     view.viewport().repaint()
     app.processEvents()

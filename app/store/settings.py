@@ -57,7 +57,7 @@ SCHEMA: tuple[Setting, ...] = (
         str,
         "block-list",
         "block-list: flag the dangerous types on the shipped lists. allow-list: flag "
-        "every attachment type not listed in extensions.allowed.",
+        "every attachment type that is not on the list of allowed types.",
         ("block-list", "allow-list"),
     ),
     Setting(

@@ -14,11 +14,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
+from app.core.preview import Preview
 from app.mail.errors import MailError
 from app.resources import resource
 from app.services import failures
 from app.services.accounts import AccountService
 from app.services.actions import act_on_records, undo_last
+from app.services.preview import preview_record
 from app.services.scan import scan_paths
 from app.services.watch import Watch
 from app.store.accounts import Account
@@ -56,6 +58,8 @@ class Controller(QObject):
         self.state = state
         self.copies = copies
         self.demo: list[MessageRecord] = []
+        #: The demo mailbox before its last action, for undo.
+        self._demo_before: list[MessageRecord] | None = None
         self._workers: dict[str, SerialWorker] = {}
         self._stop = threading.Event()
         self._closed = threading.Event()
@@ -94,6 +98,22 @@ class Controller(QObject):
 
     def _report(self, error: BaseException) -> None:
         self.error_raised.emit(failures.describe(error))
+
+    def preview(
+        self,
+        record: MessageRecord,
+        done: Callable[[Preview], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        """Fetch ``record``'s text preview on its account's worker (the demo's: its file)."""
+
+        def job() -> Preview:
+            if record.account == DEMO:
+                return preview_record(None, "", record)
+            account = self.accounts.store.get(record.account)
+            return preview_record(account, self.accounts.password(account), record)
+
+        self.run(record.account, job, done, failed)
 
     # -- the demo mailbox ----------------------------------------------------------
     def open_demo(self) -> None:
@@ -179,6 +199,7 @@ class Controller(QObject):
             if account_id == DEMO:
                 self._act_on_demo(kind, chosen)
                 continue
+            self._demo_before = None  # undo now means this action
             account = self.accounts.store.get(account_id)
             sources = {r.source for r in chosen}
             self.working |= sources
@@ -218,18 +239,34 @@ class Controller(QObject):
         keep = [r for r in self.demo if r not in chosen]
         if folder is not None:
             keep += [replace(r, folder=folder, action=kind) for r in chosen]
-        self.demo = keep
-        self.action_finished.emit([f"{kind}: {r.subject or r.source}" for r in chosen])
+        self._demo_before, self.demo = self.demo, keep
+        done = {
+            "quarantine": self.tr("Quarantined: {0}"),
+            "release": self.tr("Released: {0}"),
+            "delete": self.tr("Removed from the demo mailbox: {0}"),
+        }[kind]
+        self.action_finished.emit([done.format(r.subject or r.source) for r in chosen])
         self.records_changed.emit()
 
-    def undo(self) -> None:
-        for account in self.account_list():
-            if self.state.last_batch(account.id):
-                self.run(
-                    account.id,
-                    partial(self._act_job, "undo", account, []),
-                    partial(self._acted, set()),
-                )
+    def undo(self) -> bool:
+        """Undo the newest batch: the demo's, or one account's (the journal says whose).
+        False when there is nothing to undo."""
+        if self._demo_before is not None:
+            self.demo, self._demo_before = self._demo_before, None
+            self.action_finished.emit([self.tr("Undone in the demo mailbox")])
+            self.records_changed.emit()
+            return True
+        batch = self.state.last_batch()
+        entries = self.state.journal(batch=batch) if batch else []
+        if not entries:
+            return False
+        account = self.accounts.store.get(entries[0].account)
+        self.run(
+            account.id,
+            partial(self._act_job, "undo", account, []),
+            partial(self._acted, set()),
+        )
+        return True
 
     def trust_sender(self, record: MessageRecord) -> None:
         """Add the sender to the trusted list (programs stay blocked: see verdict)."""

@@ -3,7 +3,9 @@ the risk panel on the right; a welcome page until there is something to show."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+import html
+
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,10 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import __version__
 from app.store.state import MessageRecord
 from app.ui.controller import DEMO, Controller
 from app.ui.icons import icon
 from app.ui.message_model import RECORD_ROLE, MessageFilter, MessageModel
+from app.ui.preview_pane import PreviewPane
 from app.ui.risk_panel import RiskPanel
 
 
@@ -141,11 +145,15 @@ class MainWindow(QMainWindow):
         middle_layout.addLayout(bar)
         self.table = self._make_table(middle)
         middle_layout.addWidget(self.table)
-        self.risk = RiskPanel(splitter)
+        right = QSplitter(Qt.Orientation.Vertical, splitter)
+        self.risk = RiskPanel(right)
+        self.preview = PreviewPane(self.controller, right)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 4)
         splitter.setStretchFactor(2, 3)
-        splitter.setSizes([220, 560, 420])
+        splitter.setSizes([200, 600, 400])
         layout.addWidget(splitter, 1)
         return page
 
@@ -153,7 +161,7 @@ class MainWindow(QMainWindow):
         table = QTableView(parent)
         table.setModel(self.proxy)
         table.setSortingEnabled(True)
-        table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        table.sortByColumn(MessageModel.COLUMNS.index("date"), Qt.SortOrder.DescendingOrder)
         table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
         table.setAccessibleName(self.tr("Messages"))
@@ -161,7 +169,7 @@ class MainWindow(QMainWindow):
         table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         table.setWordWrap(False)
         table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((110, 130, 170, 220, 150, 100)):
+        for column, width in enumerate((105, 95, 120, 160, 220, 150)):
             table.setColumnWidth(column, width)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._context_menu)
@@ -182,9 +190,10 @@ class MainWindow(QMainWindow):
         self.act_add = action(
             self.tr("Add account…"), "Ctrl+N", self.add_account_requested.emit, "add_account"
         )
-        self.act_check = action(self.tr("Check now"), "F5", self.controller.check_now, "check_now")
+        self.act_check = action(self.tr("Check now"), "F5", self.check_now, "check_now")
+        # Ctrl+Q quits, as in every desktop program; quarantine is Ctrl+J ("junk").
         self.act_quarantine = action(
-            self.tr("Quarantine"), "Ctrl+Q", lambda: self._act("quarantine"), "quarantine"
+            self.tr("Quarantine"), "Ctrl+J", lambda: self._act("quarantine"), "quarantine"
         )
         self.act_release = action(
             self.tr("Release"), "Ctrl+R", lambda: self._act("release"), "release"
@@ -195,7 +204,7 @@ class MainWindow(QMainWindow):
         self.act_trust = action(self.tr("Trust sender…"), "Ctrl+T", self._trust, "trust")
         self.act_rescan = action(self.tr("Rescan"), "Ctrl+Shift+R", self._rescan, "rescan")
         self.act_undo = action(
-            self.tr("Undo last action"), QKeySequence.StandardKey.Undo, self.controller.undo, "undo"
+            self.tr("Undo last action"), QKeySequence.StandardKey.Undo, self.undo, "undo"
         )
         self.act_settings = action(
             self.tr("Settings…"),
@@ -203,6 +212,8 @@ class MainWindow(QMainWindow):
             self.settings_requested.emit,
             "settings",
         )
+        self.act_quit = action(self.tr("Quit"), QKeySequence.StandardKey.Quit, self.quit, "quit")
+        self.act_about = action(self.tr("About MailSentry"), "", self._about, "about")
         self.act_quarantine.setIcon(icon("dangerous"))
         self.act_check.setIcon(icon("tray-clear"))
         toolbar = QToolBar(self.tr("Actions"), self)
@@ -220,11 +231,14 @@ class MainWindow(QMainWindow):
             self.act_settings,
         ):
             toolbar.addAction(made)
+        for made in (*toolbar.actions(), self.act_quit):
             self.addAction(made)
         self.addToolBar(toolbar)
         menu = self.menuBar().addMenu(self.tr("&Mail"))
         for made in (self.act_add, self.act_check, self.act_undo, self.act_settings):
             menu.addAction(made)
+        menu.addSeparator()
+        menu.addAction(self.act_quit)
         #: What can be done to selected messages: the Message menu and the context menu.
         self.message_actions = (
             self.act_quarantine,
@@ -236,6 +250,8 @@ class MainWindow(QMainWindow):
         message_menu = self.menuBar().addMenu(self.tr("M&essage"))
         for made in self.message_actions:
             message_menu.addAction(made)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(self.act_about)
         self._selected()
 
     def selected_records(self) -> list[MessageRecord]:
@@ -248,7 +264,9 @@ class MainWindow(QMainWindow):
             made.setEnabled(bool(records))
         self.act_release.setEnabled(any(r.action == "quarantine" for r in records))
         self.act_trust.setEnabled(len(records) == 1)
-        self.risk.show_record(records[0] if len(records) == 1 else None)
+        one = records[0] if len(records) == 1 else None
+        self.risk.show_record(one)
+        self.preview.show_record(one)
 
     def _act(self, kind: str) -> None:
         records = self.selected_records()
@@ -293,6 +311,36 @@ class MainWindow(QMainWindow):
     def _rescan(self) -> None:
         self.controller.check_now()
 
+    def check_now(self) -> None:
+        if not self.controller.account_list():
+            self.statusBar().showMessage(
+                self.tr("There is no mail account to check: add one first (Ctrl+N)."), 15000
+            )
+            return
+        self.controller.check_now()
+
+    def undo(self) -> None:
+        if not self.controller.undo():
+            self.statusBar().showMessage(self.tr("There is nothing to undo."), 15000)
+
+    def quit(self) -> None:
+        """Quit for real, even where closing the window only hides it in the tray."""
+        self.keep_running_in_tray = False
+        QCoreApplication.quit()
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About MailSentry"),
+            self.tr(
+                "<h3>MailSentry {0}</h3><p>Finds dangerous mail on your mail server before "
+                "your mail program downloads it, and says in plain words why it is "
+                "dangerous.</p><p>MailSentry looks for programs and the tricks that hide "
+                "them; it is not a spam filter and not an antivirus: keep your antivirus "
+                "up to date.</p>"
+            ).format(html.escape(__version__)),
+        )
+
     def _context_menu(self, point: QPoint) -> None:
         menu = QMenu(self)
         for made in (*self.message_actions, self.act_undo):
@@ -314,6 +362,10 @@ class MainWindow(QMainWindow):
         if records or has_accounts or self.controller.demo:
             self.pages.setCurrentIndex(1)
         self._fill_tree(records)
+        # One account (or only the demo): the tree says whose mail it is.
+        self.table.setColumnHidden(
+            MessageModel.COLUMNS.index("account"), len({r.account for r in records}) < 2
+        )
         self._selected()
 
     def _reselect(self, keys: set[str]) -> None:

@@ -40,7 +40,8 @@ def _short_date(date: str) -> str:
 class MessageModel(QAbstractTableModel):
     """Rows are `MessageRecord`s; the record itself is under `RECORD_ROLE`."""
 
-    COLUMNS = ("verdict", "date", "sender", "subject", "attachments", "action", "account")
+    #: The verdict and what was done come first: both stay visible in a narrow window.
+    COLUMNS = ("verdict", "action", "date", "sender", "subject", "attachments", "account")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -49,11 +50,11 @@ class MessageModel(QAbstractTableModel):
         self._order: tuple[str, bool] | None = None  # column name, descending
         self._headers = (
             self.tr("Verdict"),
+            self.tr("Action"),
             self.tr("Date"),
             self.tr("From"),
             self.tr("Subject"),
             self.tr("Attachments"),
-            self.tr("Action"),
             self.tr("Account"),
         )
         self._words = {

@@ -118,29 +118,24 @@ class RiskPanel(QTextBrowser):
         )
 
     def _attachments(self, attachments: list[dict[str, Any]]) -> str:
+        """One short block per attachment, so a narrow panel never breaks a name."""
         e = html.escape
-        head = (
-            self.tr("Shown name"),
-            self.tr("Real name"),
-            self.tr("Real type"),
-            self.tr("Declared type"),
-            self.tr("Content"),
-            self.tr("Size"),
-        )
-        rows = ["<tr>" + "".join(f"<th align='left'>{e(h)}</th>" for h in head) + "</tr>"]
+        blocks = []
         for item in attachments:
             ext = str(item.get("real_extension") or "")
-            rows.append(
-                "<tr>"
-                f"<td><code>{e(str(item.get('shown_name')))}</code></td>"
-                f"<td><code>{e(str(item.get('real_name')))}</code></td>"
-                f"<td><b>{e('.' + ext if ext else '-')}</b></td>"
-                f"<td>{e(str(item.get('declared_type')))}</td>"
-                f"<td>{e(str(item.get('detected_type')))}</td>"
-                f"<td>{e(_size(int(item.get('size') or 0)))}</td>"
-                "</tr>"
+            shown, real = str(item.get("shown_name")), str(item.get("real_name"))
+            facts = [
+                f"{e(self.tr('Real type'))}: <b>{e('.' + ext if ext else '-')}</b>",
+                f"{e(self.tr('Declared type'))}: {e(str(item.get('declared_type')))}",
+                f"{e(self.tr('Content'))}: {e(str(item.get('detected_type')))}",
+                f"{e(self.tr('Size'))}: {e(_size(int(item.get('size') or 0)))}",
+            ]
+            if real != shown:
+                facts.insert(0, f"{e(self.tr('Real name'))}: <code>{e(real)}</code>")
+            blocks.append(
+                f"<p><b><code>{e(shown)}</code></b><br>" + "<br>".join(facts) + "</p>"
             )
-        return "<table cellspacing='4'>" + "".join(rows) + "</table>"
+        return "".join(blocks)
 
 
 def _size(size: int) -> str:

@@ -46,7 +46,7 @@ class SettingsDialog(QDialog):
         self.store = store
         self.widgets: dict[str, QWidget] = {}
         self.setWindowTitle(self.tr("MailSentry settings"))
-        self.setMinimumSize(560, 460)
+        self.setMinimumSize(700, 480)  # every tab's title fits
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName(self.tr("Settings sections"))
@@ -87,6 +87,21 @@ class SettingsDialog(QDialog):
         }
         return titles.get(section, section.replace("_", " ").capitalize())
 
+    def _choice_names(self) -> dict[str, str]:
+        """What each choice means, in words (a choice added to the schema without a
+        name here shows its translated value)."""
+        return {
+            "quarantine": self.tr("Move to the quarantine folder"),
+            "delete": self.tr("Delete from the server (a local copy is kept)"),
+            "mark": self.tr("Only mark it in MailSentry's list"),
+            "leave": self.tr("Leave it alone"),
+            "block-list": self.tr("Block list: flag the dangerous types on the shipped lists"),
+            "allow-list": self.tr("Allow list: flag every type that is not allowed below"),
+            "system": self.tr("The system's language"),
+            "en": "English",
+            "ja": "日本語",
+        }
+
     def _form(self, section: str) -> QFormLayout:
         """The form of ``section``'s tab (made on first use, in schema order)."""
         if section not in self._forms:
@@ -102,32 +117,40 @@ class SettingsDialog(QDialog):
         return self._forms[section]
 
     def _add(self, setting: Setting) -> None:
-        form = self._form(setting.key.partition(".")[0])
         description = tr_setting(setting.description)
         widget = self._editor(setting, description)
         widget.setObjectName(setting.key)
         widget.setAccessibleName(description)
         widget.setToolTip(f"{description}\n({setting.key})")
+        self.widgets[setting.key] = widget
+        if len(setting.choices) == 1:  # nothing to choose (clean mail is left alone)
+            widget.setParent(self)
+            widget.hide()
+            return
+        form = self._form(setting.key.partition(".")[0])
         if isinstance(widget, QCheckBox):
             form.addRow(widget)
         else:
             label = QLabel(description)
             label.setWordWrap(True)
             label.setBuddy(widget)
-            form.addRow(label, widget)
-        self.widgets[setting.key] = widget
+            form.addRow(label)  # the whole width: a label beside its field wraps narrow
+            form.addRow(widget)
 
     def _editor(self, setting: Setting, description: str) -> QWidget:
         if setting.type is bool:
             return QCheckBox(description)
         if setting.choices:
             combo = QComboBox()
+            names = self._choice_names()
             for choice in setting.choices:
-                combo.addItem(tr_setting(choice), choice)
+                combo.addItem(names.get(choice) or tr_setting(choice), choice)
             return combo
         if setting.type is int:
             spin = QSpinBox()
             spin.setRange(0, INT_MAX)
+            if setting.key.endswith("_seconds"):
+                spin.setSuffix(self.tr(" seconds"))
             return spin
         if setting.type is list:
             edit = QPlainTextEdit()
