@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import cast
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -94,14 +96,27 @@ class AccountDialog(QDialog):
 
     # -- building ------------------------------------------------------------------
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
+        # Everything but the buttons scrolls: a long message or the certificate's
+        # details never squash the form's rows on a small screen.
+        outer = QVBoxLayout(self)
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
         self._build_identity(layout)
         layout.addWidget(self._build_server())
         layout.addWidget(self._build_actions())
         self.status = self._label(self.tr("Connection test result"))
         layout.addWidget(self.status)
         layout.addWidget(self._build_certificate())
-        layout.addWidget(self._build_buttons())
+        layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setSizeAdjustPolicy(QScrollArea.SizeAdjustPolicy.AdjustToContents)
+        outer.addWidget(scroll, 1)
+        outer.addWidget(self._build_buttons())
         chain: list[QWidget] = [
             self.address,
             self.password,
@@ -210,6 +225,7 @@ class AccountDialog(QDialog):
         self.certificate_box = QGroupBox(self.tr("The server's certificate"), self)
         cert_layout = QVBoxLayout(self.certificate_box)
         self.certificate_details = self._label(self.tr("Certificate details"))
+        self.certificate_details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.certificate_details.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -559,12 +575,11 @@ class AccountDialog(QDialog):
         if isinstance(error, MailError):
             return error.user_message
         if isinstance(error, NoKeyring):
-            return (
-                self.tr(
-                    "The account was not saved: MailSentry keeps passwords only in the "
-                    "system keyring, and no usable keyring was found."
-                )
-                + f"\n{error}"
+            return self.tr(
+                "The account was not saved: MailSentry keeps passwords only in the "
+                "system keyring, and no usable keyring was found. Install and unlock "
+                "one (GNOME Keyring or KWallet; on Debian: apt install gnome-keyring), "
+                "log in to a desktop session, then save again."
             )
         if isinstance(error, AccountError):
             return str(error)
@@ -574,7 +589,11 @@ class AccountDialog(QDialog):
         self.certificate = problem
         lines = [self.tr("Reason: {0}").format(problem.reason)]
         if problem.fingerprint:
-            lines.append(self.tr("SHA-256 fingerprint: {0}").format(problem.fingerprint))
+            # Two lines of 16 bytes: the whole of it stays visible, to compare by eye.
+            pairs = problem.fingerprint.split(":")
+            halves = (":".join(pairs[:16]), ":".join(pairs[16:]))
+            lines.append(self.tr("SHA-256 fingerprint:"))
+            lines.extend(f"  {half}" for half in halves if half)
         if problem.subject:
             lines.append(self.tr("Issued to: {0}").format(problem.subject))
             lines.append(self.tr("Issued by: {0}").format(problem.issuer))

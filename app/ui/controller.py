@@ -93,7 +93,10 @@ class Controller(QObject):
         done: Callable[[Any], None],
         failed: Callable[[BaseException], None] | None = None,
     ) -> None:
-        """Run ``job`` on ``key``'s worker; errors go to ``failed``, else `error_raised`."""
+        """Run ``job`` on ``key``'s worker; errors go to ``failed``, else `error_raised`.
+        Nothing runs once the app is shutting down (a timer may still fire)."""
+        if self._closed.is_set():
+            return
         self.worker(key).submit(job, done, failed or self._report, self)
 
     def _report(self, error: BaseException) -> None:

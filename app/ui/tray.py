@@ -9,6 +9,7 @@ window quits as usual.
 from __future__ import annotations
 
 import math
+import shutil
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Slot
@@ -266,14 +267,26 @@ class Tray(QObject):
     @Slot()
     def detect_antivirus(self) -> None:
         """Read the signatures' age on a worker: never on the GUI thread."""
-        self.controller.run(ANTIVIRUS_WORKER, detect, self._antivirus_found)
 
-    @Slot(object)
-    def _antivirus_found(self, status: AntivirusStatus) -> None:
+        def job() -> tuple[AntivirusStatus, bool]:
+            return detect(), shutil.which("freshclam") is not None
+
+        self.controller.run(ANTIVIRUS_WORKER, job, self._antivirus_found)
+
+    def _antivirus_found(self, found: tuple[AntivirusStatus, bool]) -> None:
+        status, clamav_installed = found
         self.notifier.antivirus = status
-        self.window.risk.antivirus_note = signature_age(
-            status, self.notifier.clock(), self.notifier.words
-        )
+        note = signature_age(status, self.notifier.clock(), self.notifier.words)
+        if status.product is None:
+            note += " " + (
+                self.tr(
+                    "ClamAV is installed but has no signatures yet: update them "
+                    "(sudo freshclam), then scan."
+                )
+                if clamav_installed
+                else self.tr("If you have no antivirus, install one and keep it up to date.")
+            )
+        self.window.risk.antivirus_note = note
 
 
 def _no_markup(text: str) -> str:

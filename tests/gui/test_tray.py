@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QSystemTrayIcon
 
-from app.av.signatures import detect
+from app.av.signatures import AntivirusStatus, detect
 from app.mail.imap_scan import imap_url
 from app.resources import resource
 from app.services.notify import ENGLISH, GROUP_S, signature_age
@@ -159,7 +159,7 @@ def test_suspicious_and_clean_mail_stay_quiet_by_default(window, with_account):
 def test_antivirus_age_reaches_the_risk_panel(qtbot, window, controller):
     Tray(controller, window)
     qtbot.waitUntil(lambda: window.risk.antivirus_note != "", timeout=10_000)
-    assert window.risk.antivirus_note == signature_age(detect(), datetime.now(UTC))
+    assert window.risk.antivirus_note.startswith(signature_age(detect(), datetime.now(UTC)))
     window.open_demo()
     qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=10_000)
     for row in range(window.proxy.rowCount()):
@@ -169,6 +169,15 @@ def test_antivirus_age_reaches_the_risk_panel(qtbot, window, controller):
     text = window.risk.toPlainText()
     assert "Update your antivirus" in text
     assert window.risk.antivirus_note in text
+
+
+def test_antivirus_without_signatures_says_what_to_do(window, controller):
+    tray = Tray(controller, window)
+    tray._antivirus_found((AntivirusStatus(None), True))  # ClamAV with an empty database
+    assert "no signatures yet" in window.risk.antivirus_note
+    assert "freshclam" in window.risk.antivirus_note
+    tray._antivirus_found((AntivirusStatus(None), False))
+    assert "install one" in window.risk.antivirus_note
 
 
 def test_words_are_the_english_templates(window, controller):
