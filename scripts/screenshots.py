@@ -3,8 +3,10 @@
     .venv/bin/python scripts/screenshots.py [OUTPUT_DIR]
 
 Starts its own Xvfb, runs the app on Qt's xcb platform with a throw-away
-MAILSENTRY_HOME, and saves: the welcome page, the main window with a dangerous message
-of the demo mailbox selected, the add-account dialog, and the main window in Japanese.
+MAILSENTRY_HOME, and saves, at the window's default size: the welcome page, the main
+window with a dangerous message of the demo mailbox selected, the text preview of an
+HTML message, the add-account dialog, the settings, and the main window and a Japanese
+message's preview in Japanese.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,47 +50,72 @@ def main() -> int:
 
 
 def shoot(out: Path) -> int:
-    """In the child: build the app, wait for the demo mailbox, grab the windows."""
+    """In the child: build the app, open the demo mailbox, grab the windows step by step
+    (each step waits for what it shows: the list, the fetched text preview)."""
     sys.path.insert(0, str(ROOT))
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from app.ui.account_dialog import AccountDialog
     from app.ui.app import build, install_translator
     from app.ui.message_model import RECORD_ROLE
+    from app.ui.settings_dialog import SettingsDialog
 
     lang = os.environ["MAILSENTRY_SHOT_LANG"]
+    suffix = "" if lang == "en" else f"-{lang}"
     app = QApplication([sys.argv[0]])
     install_translator(app, lang)
     controller, window, _tray = build(app)
-    window.resize(1360, 820)
-    window.show()
+    window.show()  # at its default size: what a new user sees first
     if lang == "en":
         window.grab().save(str(out / "welcome.png"))
     window.open_demo()
 
-    def select_and_grab() -> None:
-        if window.model.rowCount() == 0:
-            QTimer.singleShot(100, select_and_grab)
-            return
+    def select(name: str) -> None:
+        window.table.clearSelection()
         for row in range(window.proxy.rowCount()):
-            record = window.proxy.index(row, 0).data(RECORD_ROLE)
-            if record.source.endswith("hybris_2001_eudora.eml"):
+            if window.proxy.index(row, 0).data(RECORD_ROLE).source.endswith(name):
                 window.table.selectRow(row)
+
+    def previewed() -> bool:
+        return window.preview.text.toPlainText() != ""
+
+    def main_window() -> None:
+        select("hybris_2001_eudora.eml")
         app.processEvents()
-        suffix = "" if lang == "en" else f"-{lang}"
         window.grab().save(str(out / f"main-window{suffix}.png"))
+        select("japanese_iso2022jp_xlsx.eml" if lang == "ja" else "html_parcel_notice.eml")
+        when(previewed, preview)
+
+    def preview() -> None:
+        app.processEvents()
+        window.grab().save(str(out / f"preview{suffix}.png"))
         if lang == "en":
             dialog = AccountDialog(controller, window)
             dialog.show()
             app.processEvents()
             dialog.grab().save(str(out / "account-dialog.png"))
             dialog.close()
+            settings = SettingsDialog(controller.settings, window)
+            settings.tabs.setCurrentIndex(2)  # Actions
+            settings.show()
+            app.processEvents()
+            settings.grab().save(str(out / "settings.png"))
+            settings.close()
         controller.shutdown()
         app.quit()
 
-    QTimer.singleShot(300, select_and_grab)
+    when(lambda: window.model.rowCount() > 0, main_window)
     return app.exec()
+
+
+def when(ready: Callable[[], bool], then: Callable[[], None]) -> None:
+    """Run ``then`` once ``ready()`` is true, looking every 100 ms."""
+    from PySide6.QtCore import QTimer
+
+    if ready():
+        then()
+    else:
+        QTimer.singleShot(100, lambda: when(ready, then))
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -93,6 +94,19 @@ class AccountDialog(QDialog):
         self._connect()
         self._security_changed()
         self._protocol_changed()
+        self._fit()
+
+    def _fit(self) -> None:
+        """As big as the form wants, within the screen; it only ever grows, so the
+        rows never shrink (beyond the screen, the form scrolls)."""
+        hint = self._body.sizeHint()
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        self._scroll.setMinimumWidth(hint.width() + bar)
+        height = hint.height() + self.buttons.sizeHint().height() + 40
+        screen = self.screen()
+        if screen is not None:
+            height = min(height, int(screen.availableGeometry().height() * 0.9))
+        self.resize(max(self.width(), self.sizeHint().width()), max(self.height(), height))
 
     # -- building ------------------------------------------------------------------
     def _build(self) -> None:
@@ -109,13 +123,13 @@ class AccountDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self._build_certificate())
         layout.addStretch(1)
-        scroll = QScrollArea(self)
-        scroll.setWidget(body)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setSizeAdjustPolicy(QScrollArea.SizeAdjustPolicy.AdjustToContents)
-        outer.addWidget(scroll, 1)
+        self._body = body
+        self._scroll = QScrollArea(self)
+        self._scroll.setWidget(body)
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(self._scroll, 1)
         outer.addWidget(self._build_buttons())
         chain: list[QWidget] = [
             self.address,
@@ -542,6 +556,7 @@ class AccountDialog(QDialog):
         colour = {True: "#1b5e20", False: "#b71c1c", None: "palette(text)"}[ok]
         self.status.setStyleSheet(f"color: {colour}")
         self.status.setText(text)
+        self._fit()
 
     def _show_problem(self, error: BaseException, account: Account) -> None:
         self._show(self.describe(error, account), ok=False)
@@ -603,6 +618,7 @@ class AccountDialog(QDialog):
         self.trust.setVisible(bool(problem.fingerprint))
         self.trust.setChecked(False)
         self.certificate_box.show()
+        self._fit()
 
     def _trust_toggled(self, trusted: bool) -> None:
         if trusted:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -115,7 +116,20 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         splitter = QSplitter(Qt.Orientation.Horizontal, page)
         self.tree = QTreeWidget(splitter)
-        self.tree.setHeaderLabel(self.tr("Mailboxes"))
+        self.tree.setColumnCount(3)
+        self.tree.setHeaderLabels([self.tr("Mailboxes"), "", ""])
+        self.tree.setIndentation(14)
+        for column, verdict, tip in (
+            (1, "dangerous", self.tr("Dangerous")),
+            (2, "suspicious", self.tr("Suspicious")),
+        ):
+            self.tree.headerItem().setIcon(column, icon(verdict))
+            self.tree.headerItem().setToolTip(column, tip)
+        head = self.tree.header()
+        head.setStretchLastSection(False)
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            head.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setAccessibleName(self.tr("Accounts and folders"))
         self.tree.currentItemChanged.connect(self._folder_chosen)
         middle = QWidget(splitter)
@@ -385,20 +399,18 @@ class MainWindow(QMainWindow):
         chosen = current.data(0, Qt.ItemDataRole.UserRole) if current else None
         self.tree.blockSignals(True)
         self.tree.clear()
-        every = QTreeWidgetItem(self.tree, [self._label(self.tr("All mail"), records)])
-        every.setData(0, Qt.ItemDataRole.UserRole, (None, None))
+        every = self._tree_item(self.tree, self.tr("All mail"), records, (None, None))
         labels = self.controller.labels()
         accounts = [a.id for a in self.controller.account_list()]
         if self.controller.demo:
             accounts.append(DEMO)
         for account_id in accounts:
             mine = [r for r in records if r.account == account_id]
-            item = QTreeWidgetItem(every, [self._label(labels.get(account_id, account_id), mine)])
-            item.setData(0, Qt.ItemDataRole.UserRole, (account_id, None))
+            name = labels.get(account_id, account_id)
+            item = self._tree_item(every, name, mine, (account_id, None))
             for folder in sorted({r.folder for r in mine}):
                 inside = [r for r in mine if r.folder == folder]
-                child = QTreeWidgetItem(item, [self._label(folder, inside)])
-                child.setData(0, Qt.ItemDataRole.UserRole, (account_id, folder))
+                self._tree_item(item, folder, inside, (account_id, folder))
         self.tree.expandAll()
         self.tree.blockSignals(False)
         if chosen is not None:
@@ -408,15 +420,31 @@ class MainWindow(QMainWindow):
                 if item.data(0, Qt.ItemDataRole.UserRole) == chosen:
                     self.tree.setCurrentItem(item)
 
-    def _label(self, name: str, records: list[MessageRecord]) -> str:
+    def _tree_item(
+        self,
+        parent: QTreeWidget | QTreeWidgetItem,
+        name: str,
+        records: list[MessageRecord],
+        key: tuple[str | None, str | None],
+    ) -> QTreeWidgetItem:
+        """A mailbox row: its name, then its dangerous and suspicious counts in their own
+        narrow columns (a long label would be cut off in a narrow tree)."""
         dangerous = sum(r.verdict == "dangerous" and r.action != "quarantine" for r in records)
         suspicious = sum(r.verdict == "suspicious" for r in records)
+        item = QTreeWidgetItem(parent, [name, str(dangerous or ""), str(suspicious or "")])
+        item.setData(0, Qt.ItemDataRole.UserRole, key)
         counts = []
         if dangerous:
             counts.append(self.tr("{0} dangerous").format(dangerous))
         if suspicious:
             counts.append(self.tr("{0} suspicious").format(suspicious))
-        return f"{name} ({', '.join(counts)})" if counts else name
+        tip = f"{name} ({', '.join(counts)})" if counts else name
+        for column, colour in ((0, None), (1, "#b71c1c"), (2, "#b25e00")):
+            item.setToolTip(column, tip)
+            if colour is not None:
+                item.setForeground(column, QColor(colour))
+                item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
+        return item
 
     def _folder_chosen(self, item: QTreeWidgetItem | None, _: object = None) -> None:
         account, folder = item.data(0, Qt.ItemDataRole.UserRole) if item else (None, None)

@@ -70,6 +70,8 @@ class MessageModel(QAbstractTableModel):
             "": "",
         }
         self._working_word = self.tr("Working…")
+        #: What an empty sender or subject shows (the Hybris worm sends both empty).
+        self._missing = {"sender": self.tr("(no sender)"), "subject": self.tr("(no subject)")}
         #: Sources of messages with an action under way (the controller's set).
         self.working: set[str] = set()
 
@@ -153,7 +155,7 @@ class MessageModel(QAbstractTableModel):
             return self._labels.get(record.account, record.account)
         if column == "date":
             return _short_date(record.date)
-        return str(getattr(record, column) or "")
+        return str(getattr(record, column) or self._missing.get(column, ""))
 
 
 def plain_tooltip(text: str) -> str:

@@ -90,7 +90,7 @@ class RiskPanel(QTextBrowser):
         headers = record.details.get("headers", [])
         if headers:
             parts.append(f"<h3>{e(self.tr('Headers'))}</h3>")
-            parts.append("<pre>" + e("\n".join(headers)) + "</pre>")
+            parts.append("<pre style='white-space:pre-wrap'>" + e("\n".join(headers)) + "</pre>")
         return "".join(parts)
 
     def _sentence(self, verdict: str) -> str:

@@ -300,8 +300,12 @@
         <translation>サーバーが、選んだ方式での暗号化に応じませんでした（{0}）。もう一方の接続の保護の方式を試すか、プロバイダーに問い合わせてください。</translation>
     </message>
     <message>
-        <source>The account was not saved: MailSentry keeps passwords only in the system keyring, and no usable keyring was found.</source>
-        <translation>アカウントは保存されていません。MailSentry はパスワードをシステムのキーリングにだけ保存しますが、使えるキーリングが見つかりませんでした。</translation>
+        <source>The account was not saved: MailSentry keeps passwords only in the system keyring, and no usable keyring was found. Install and unlock one (GNOME Keyring or KWallet; on Debian: apt install gnome-keyring), log in to a desktop session, then save again.</source>
+        <translation>アカウントは保存されませんでした。MailSentry はパスワードをシステムのキーリングにだけ保存しますが、使えるキーリングが見つかりませんでした。キーリング（GNOME Keyring または KWallet。Debian では apt install gnome-keyring）をインストールしてロックを解除し、デスクトップのセッションにログインしてから、もう一度保存してください。</translation>
+    </message>
+    <message>
+        <source>SHA-256 fingerprint:</source>
+        <translation>SHA-256 フィンガープリント:</translation>
     </message>
     <message>
         <source>Something unexpected went wrong: {0}</source>
@@ -310,10 +314,6 @@
     <message>
         <source>Reason: {0}</source>
         <translation>理由: {0}</translation>
-    </message>
-    <message>
-        <source>SHA-256 fingerprint: {0}</source>
-        <translation>SHA-256 フィンガープリント: {0}</translation>
     </message>
     <message>
         <source>Issued to: {0}</source>
@@ -341,6 +341,22 @@
     <message>
         <source>A POP3 server cannot take messages back; the local copies stay in MailSentry&apos;s folder.</source>
         <translation>POP3 サーバーにはメッセージを戻せません。手元のコピーは MailSentry のフォルダーに残ります。</translation>
+    </message>
+    <message>
+        <source>Quarantined: {0}</source>
+        <translation>隔離しました: {0}</translation>
+    </message>
+    <message>
+        <source>Released: {0}</source>
+        <translation>隔離を解除しました: {0}</translation>
+    </message>
+    <message>
+        <source>Removed from the demo mailbox: {0}</source>
+        <translation>デモ用メールボックスから削除しました: {0}</translation>
+    </message>
+    <message>
+        <source>Undone in the demo mailbox</source>
+        <translation>デモ用メールボックスで元に戻しました</translation>
     </message>
     <message>
         <source>Trusted {0}</source>
@@ -847,6 +863,14 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
         <translation>設定…</translation>
     </message>
     <message>
+        <source>Quit</source>
+        <translation>終了</translation>
+    </message>
+    <message>
+        <source>About MailSentry</source>
+        <translation>MailSentry について</translation>
+    </message>
+    <message>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
@@ -857,6 +881,10 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
     <message>
         <source>M&amp;essage</source>
         <translation>メッセージ(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>ヘルプ(&amp;H)</translation>
     </message>
     <message>
         <source>Working…</source>
@@ -877,6 +905,18 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
     <message>
         <source>Trust {0}? Mail from a trusted sender is judged more gently, but programs and tricks stay blocked.</source>
         <translation>{0} を信頼しますか？ 信頼した差出人からのメールは判定がゆるやかになりますが、プログラムや偽装は引き続きブロックされます。</translation>
+    </message>
+    <message>
+        <source>There is no mail account to check: add one first (Ctrl+N).</source>
+        <translation>確認するメールアカウントがありません。先に追加してください（Ctrl+N）。</translation>
+    </message>
+    <message>
+        <source>There is nothing to undo.</source>
+        <translation>元に戻す操作はありません。</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;MailSentry {0}&lt;/h3&gt;&lt;p&gt;Finds dangerous mail on your mail server before your mail program downloads it, and says in plain words why it is dangerous.&lt;/p&gt;&lt;p&gt;MailSentry looks for programs and the tricks that hide them; it is not a spam filter and not an antivirus: keep your antivirus up to date.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;MailSentry {0}&lt;/h3&gt;&lt;p&gt;メールソフトがダウンロードする前に、メールサーバー上の危険なメールを見つけ、なぜ危険なのかをわかりやすく説明します。&lt;/p&gt;&lt;p&gt;MailSentry が探すのはプログラムと、それを隠す手口です。迷惑メールフィルターでもウイルス対策ソフトでもありません。ウイルス対策ソフトは最新の状態にしておいてください。&lt;/p&gt;</translation>
     </message>
     <message>
         <source>All mail</source>
@@ -956,6 +996,41 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
     <message>
         <source>Working…</source>
         <translation>処理中…</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewPane</name>
+    <message>
+        <source>Message text</source>
+        <translation>メールの本文</translation>
+    </message>
+    <message>
+        <source>Select one message to read its text.</source>
+        <translation>本文を読むには、メールを 1 通選んでください。</translation>
+    </message>
+    <message>
+        <source>Fetching the text…</source>
+        <translation>本文を取得しています…</translation>
+    </message>
+    <message>
+        <source>The text could not be fetched: {0}</source>
+        <translation>本文を取得できませんでした: {0}</translation>
+    </message>
+    <message>
+        <source>Plain text. Links are not opened.</source>
+        <translation>テキストのみを表示しています。リンクは開きません。</translation>
+    </message>
+    <message>
+        <source>HTML shown as plain text: links are written out, images are not loaded.</source>
+        <translation>HTML をテキストとして表示しています。リンク先は文字で示し、画像は読み込みません。</translation>
+    </message>
+    <message>
+        <source>This message has no text of its own.</source>
+        <translation>このメールには本文がありません。</translation>
+    </message>
+    <message>
+        <source>Only the beginning is shown.</source>
+        <translation>最初の部分だけを表示しています。</translation>
     </message>
 </context>
 <context>
@@ -1058,30 +1133,6 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
         <translation>問題なし: MailSentry は危険なものを見つけませんでした。</translation>
     </message>
     <message>
-        <source>Shown name</source>
-        <translation>表示される名前</translation>
-    </message>
-    <message>
-        <source>Real name</source>
-        <translation>実際の名前</translation>
-    </message>
-    <message>
-        <source>Real type</source>
-        <translation>実際の種類</translation>
-    </message>
-    <message>
-        <source>Declared type</source>
-        <translation>宣言された種類</translation>
-    </message>
-    <message>
-        <source>Content</source>
-        <translation>中身</translation>
-    </message>
-    <message>
-        <source>Size</source>
-        <translation>サイズ</translation>
-    </message>
-    <message>
         <source>From:</source>
         <translation>差出人:</translation>
     </message>
@@ -1117,13 +1168,33 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
         <source>Headers</source>
         <translation>ヘッダー</translation>
     </message>
+    <message>
+        <source>Real type</source>
+        <translation>実際の種類</translation>
+    </message>
+    <message>
+        <source>Declared type</source>
+        <translation>宣言された種類</translation>
+    </message>
+    <message>
+        <source>Content</source>
+        <translation>中身</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>サイズ</translation>
+    </message>
+    <message>
+        <source>Real name</source>
+        <translation>実際の名前</translation>
+    </message>
 </context>
 <context>
     <name>Settings</name>
     <message>
-        <source>block-list: flag the dangerous types on the shipped lists. allow-list: flag every attachment type not listed in extensions.allowed.</source>
+        <source>block-list: flag the dangerous types on the shipped lists. allow-list: flag every attachment type that is not on the list of allowed types.</source>
         <extracomment>description: extensions.mode</extracomment>
-        <translation>ブロックリスト: 付属のリストにある危険な種類を検出します。許可リスト: extensions.allowed に載っていない種類の添付ファイルをすべて検出します。</translation>
+        <translation>ブロックリスト: 付属のリストにある危険な種類を検出します。許可リスト: 許可する種類のリストにない添付ファイルをすべて検出します。</translation>
     </message>
     <message>
         <source>block-list</source>
@@ -1304,6 +1375,38 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
         <translation>画面</translation>
     </message>
     <message>
+        <source>Move to the quarantine folder</source>
+        <translation>隔離フォルダーへ移動</translation>
+    </message>
+    <message>
+        <source>Delete from the server (a local copy is kept)</source>
+        <translation>サーバーから削除（コピーを手元に保存）</translation>
+    </message>
+    <message>
+        <source>Only mark it in MailSentry&apos;s list</source>
+        <translation>MailSentry の一覧で印を付けるだけ</translation>
+    </message>
+    <message>
+        <source>Leave it alone</source>
+        <translation>何もしない</translation>
+    </message>
+    <message>
+        <source>Block list: flag the dangerous types on the shipped lists</source>
+        <translation>ブロックリスト: 付属のリストにある危険な種類を検出</translation>
+    </message>
+    <message>
+        <source>Allow list: flag every type that is not allowed below</source>
+        <translation>許可リスト: 下で許可していない種類をすべて検出</translation>
+    </message>
+    <message>
+        <source>The system&apos;s language</source>
+        <translation>システムの言語に合わせる</translation>
+    </message>
+    <message>
+        <source> seconds</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
         <source>One per line</source>
         <translation>1 行に 1 つ</translation>
     </message>
@@ -1444,6 +1547,14 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
     <message>
         <source>It goes on watching your mail. To stop it, choose Quit in its menu.</source>
         <translation>引き続きメールを監視します。止めるには、トレイのメニューで「終了」を選んでください。</translation>
+    </message>
+    <message>
+        <source>ClamAV is installed but has no signatures yet: update them (sudo freshclam), then scan.</source>
+        <translation>ClamAV はインストールされていますが、定義ファイルがまだありません。更新（sudo freshclam）してから検査してください。</translation>
+    </message>
+    <message>
+        <source>If you have no antivirus, install one and keep it up to date.</source>
+        <translation>ウイルス対策ソフトがない場合は、インストールして最新の状態に保ってください。</translation>
     </message>
 </context>
 <context>

@@ -42,7 +42,8 @@ def shown_text(qtbot, window):
 def check_html_preview(window, text):
     assert isinstance(window.preview.text, QPlainTextEdit) and window.preview.text.isReadOnly()
     assert "[image: Parcel Service]" in text
-    assert "https://www.parcel-service.example/track <http://198.51.100.7/confirm.php?id=4471>" in text
+    link = "https://www.parcel-service.example/track <http://198.51.100.7/confirm.php?id=4471>"
+    assert link in text.splitlines()
     assert "<img" not in text and "cdn.parcel-service.example" not in text
     assert "images are not loaded" in window.preview.note.text()
 

@@ -160,3 +160,14 @@ def test_tab_moves_out_of_a_list(qtbot: QtBot, store: SettingsStore) -> None:
         widget = dialog.widgets[setting.key]
         if isinstance(widget, QPlainTextEdit):
             assert widget.tabChangesFocus(), setting.key
+
+
+def test_choices_are_shown_in_words(qtbot: QtBot, store: SettingsStore) -> None:
+    dialog = make_dialog(qtbot, store)
+    for setting in SCHEMA:
+        widget = dialog.widgets[setting.key]
+        if isinstance(widget, QComboBox) and len(setting.choices) > 1:
+            shown = {widget.itemText(i) for i in range(widget.count())}
+            assert not shown & set(setting.choices), shown  # never the raw value
+    assert dialog.widgets["actions.clean"].isHidden()  # one choice: nothing to decide
+    assert dialog.widgets["watch.poll_seconds"].suffix().strip() == "seconds"
