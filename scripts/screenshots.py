@@ -5,8 +5,8 @@
 Starts its own Xvfb, runs the app on Qt's xcb platform with a throw-away
 MAILSENTRY_HOME, and saves, at the window's default size: the welcome page, the main
 window with a dangerous message of the demo mailbox selected, the text preview of an
-HTML message, the add-account dialog, the settings, and the main window and a Japanese
-message's preview in Japanese.
+HTML message, the add-account dialog, the settings, and the main window in Japanese
+with a Japanese message's text.
 """
 
 from __future__ import annotations
@@ -80,15 +80,16 @@ def shoot(out: Path) -> int:
         return window.preview.text.toPlainText() != ""
 
     def main_window() -> None:
-        select("hybris_2001_eudora.eml")
-        app.processEvents()
-        window.grab().save(str(out / f"main-window{suffix}.png"))
+        if lang == "en":
+            select("hybris_2001_eudora.eml")
+            app.processEvents()
+            window.grab().save(str(out / "main-window.png"))
         select("japanese_iso2022jp_xlsx.eml" if lang == "ja" else "html_parcel_notice.eml")
         when(previewed, preview)
 
     def preview() -> None:
         app.processEvents()
-        window.grab().save(str(out / f"preview{suffix}.png"))
+        window.grab().save(str(out / ("main-window-ja.png" if lang == "ja" else "preview.png")))
         if lang == "en":
             dialog = AccountDialog(controller, window)
             dialog.show()

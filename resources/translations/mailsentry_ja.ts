@@ -997,6 +997,14 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
         <source>Working…</source>
         <translation>処理中…</translation>
     </message>
+    <message>
+        <source>(no sender)</source>
+        <translation>（差出人なし）</translation>
+    </message>
+    <message>
+        <source>(no subject)</source>
+        <translation>（件名なし）</translation>
+    </message>
 </context>
 <context>
     <name>PreviewPane</name>
