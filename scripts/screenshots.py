@@ -61,7 +61,6 @@ def shoot(out: Path) -> int:
     from app.ui.settings_dialog import SettingsDialog
 
     lang = os.environ["MAILSENTRY_SHOT_LANG"]
-    suffix = "" if lang == "en" else f"-{lang}"
     app = QApplication([sys.argv[0]])
     install_translator(app, lang)
     controller, window, _tray = build(app)
