@@ -12,15 +12,17 @@ step is bounded: at most `PREVIEW_BYTES` of the encoded part are read and at mos
 
 from __future__ import annotations
 
+import email
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from email.message import Message
+from email.policy import compat32
 from html.parser import HTMLParser
 
-from app.core.facts import Part, decode_text, is_message_type
-from app.core.mime import decode_body, normalize_newlines, read_header_block, split_multipart
+from app.core.facts import Part, decode_text
+from app.core.mime import decode_body
 from app.core.names import is_hidden_char
-from app.core.parse import MAX_DEPTH, MAX_PARTS, describe_part
+from app.core.parse import MAX_DEPTH, MAX_PARTS
 
 #: Encoded bytes of the chosen text part read at most (a server fetch asks for as many).
 PREVIEW_BYTES = 96 * 1024
@@ -74,37 +76,54 @@ def choose(parts: list[Part]) -> Part | None:
 
 
 def from_message(raw: bytes) -> Preview:
-    """The preview of a whole message (or of its first lines, as POP3 ``TOP`` gives)."""
-    data = normalize_newlines(raw[: PREVIEW_BYTES * 8])
-    leaves = dict(_leaves(data))
-    part = choose(list(leaves))
-    if part is None:
-        return NO_TEXT
-    start, end = leaves[part]
-    complete = len(raw) <= PREVIEW_BYTES * 8 and end - start <= PREVIEW_BYTES
-    return from_part(data[start : min(end, start + PREVIEW_BYTES)], part, complete=complete)
+    """The preview of a whole message (or of its first lines, as POP3 ``TOP`` gives).
+
+    Read with Python's ``email`` (compat32, which reads every shape without raising
+    and is the reading most mail clients share); `tests/test_preview.py` checks that it
+    picks the part MailSentry's own reader would, with the same text."""
+    limit = PREVIEW_BYTES * 8
+    try:
+        message = email.message_from_bytes(raw[:limit], policy=compat32)
+        found = _body_text(message)
+        if found is None:
+            return NO_TEXT
+        subtype, charset, payload, encoded = found
+    except (ValueError, LookupError, TypeError, AttributeError, AssertionError):
+        return NO_TEXT  # a shape even compat32 cannot walk: nothing to show
+    complete = len(raw) <= limit and encoded <= PREVIEW_BYTES
+    return _preview(payload[:PREVIEW_BYTES], subtype, charset, complete=complete)
 
 
-def _leaves(data: bytes) -> Iterator[tuple[Part, tuple[int, int]]]:
-    """Every leaf part outside attached messages, with where its body is in ``data``.
-    Bounded like the facts reader: `MAX_DEPTH` levels, `MAX_PARTS` parts."""
-    stack = [(read_header_block(data), len(data), "", 0)]
-    seen = 0
-    while stack and seen < MAX_PARTS:
-        block, end, path, depth = stack.pop()
-        seen += 1
-        part, ctype, _ = describe_part(block, path, (), "first")
-        boundary = ctype.param("boundary", "first")
-        if part.content_type.startswith("multipart/"):
-            if boundary and depth < MAX_DEPTH:
-                pieces = split_multipart(data, block.body_start, end, boundary).parts
-                prefix = f"{path}." if path else ""
+def _body_text(message: Message) -> tuple[str, str | None, bytes, int] | None:
+    """The first text/plain body part (else text/html) outside attached messages:
+    its subtype, charset, decoded bytes and encoded length."""
+    bodies: list[Message] = []
+    stack = [(message, 0)]
+    while stack and len(bodies) < MAX_PARTS:
+        part, depth = stack.pop()
+        if part.get_content_maintype() == "message":
+            continue  # an attached or returned message: its text is not this one's
+        if part.is_multipart():
+            children = part.get_payload()
+            if depth < MAX_DEPTH and isinstance(children, list):
                 stack.extend(
-                    (read_header_block(data, start, stop), stop, f"{prefix}{n}", depth + 1)
-                    for n, (start, stop) in reversed(list(enumerate(pieces, 1)))
+                    (child, depth + 1) for child in reversed(children) if isinstance(child, Message)
                 )
-        elif not is_message_type(part.content_type):
-            yield replace(part, path=path or "1"), (block.body_start, end)
+        elif part.get_content_maintype() == "text" and not (
+            part.get_filename()
+            or part.get_param("name")
+            or part.get_content_disposition() == "attachment"
+        ):
+            bodies.append(part)
+    for wanted in ("plain", "html"):
+        for part in bodies:
+            if part.get_content_subtype() == wanted:
+                payload = part.get_payload(decode=True)
+                encoded = part.get_payload()
+                size = len(encoded) if isinstance(encoded, str) else 0
+                data = payload if isinstance(payload, bytes) else b""
+                return wanted, part.get_content_charset(), data, size
+    return None
 
 
 # -- decoding the part --------------------------------------------------------------------
@@ -112,18 +131,23 @@ def _leaves(data: bytes) -> Iterator[tuple[Part, tuple[int, int]]]:
 
 def from_part(body: bytes, part: Part, *, complete: bool) -> Preview:
     """The preview of one text part's encoded ``body`` (all of it when ``complete``,
-    else its first bytes: a cut line or character at the end is dropped)."""
+    else its first bytes), as a server fetch gives it."""
     payload, _ = decode_body(body[:PREVIEW_BYTES], part.encoding)
+    subtype = part.content_type.partition("/")[2]
+    return _preview(payload, subtype, part.charset, complete=complete)
+
+
+def _preview(payload: bytes, subtype: str, charset: str | None, *, complete: bool) -> Preview:
+    """Decoded bytes of a text part to the preview (a cut line at the end is dropped)."""
     if not complete:
         cut = payload.rfind(b"\n")
         payload = payload[: cut + 1] if cut > 0 else payload
-    charset = part.charset
-    if charset is None and part.content_type == "text/html":
+    if charset is None and subtype == "html":
         found = _META_CHARSET.search(payload[:4096])
         charset = found.group(1).decode("ascii") if found else None
     text = decode(payload, charset)
     kind = "plain"
-    if part.content_type == "text/html":
+    if subtype == "html":
         text = html_to_text(text)
         kind = "html"
     text = escape_hidden(_tidy(text))
