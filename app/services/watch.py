@@ -28,7 +28,7 @@ from app.services.accounts import AccountService
 from app.services.actions import act_on
 from app.services.failures import describe
 from app.services.scan import Result
-from app.services.server_scan import Judged, as_result, plan, pop3_limits
+from app.services.server_scan import Judged, Planned, as_result, plan, pop3_limits
 from app.store.accounts import Account, AccountError
 from app.store.localcopy import LocalCopies
 from app.store.secrets import NoKeyring
@@ -55,18 +55,24 @@ class Watch:
     #: Called after each complete pass over an account's folder (the first one ends
     #: the mailbox's first scan: notifications start after it).
     on_pass: Callable[[Account], None] = lambda _: None
+    #: What a mailbox's first scan would have moved, held for the user (accounts whose
+    #: ``first_scan`` is not "act"): nothing moves until the user decides.
+    on_held: Callable[[Account, list[Planned]], None] = lambda *_: None
     threads: list[threading.Thread] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _password(self, account: Account) -> str:
         return self.passwords.password(account)
 
-    def _handle(self, account: Account, messages: Sequence[Judged]) -> None:
+    def _handle(self, account: Account, messages: Sequence[Judged], *, first: bool) -> None:
         for message in messages:
             self.on_result(as_result(message))
         if self.settings["actions.review_first"]:
             return
         planned = plan(messages, self.settings, account, state=self.state)
+        if planned and first and account.first_scan != "act":
+            self.on_held(account, planned)
+            return
         if planned:
             password = self._password(account)
             with self._lock:  # the journal shares the state file's one connection
@@ -79,10 +85,11 @@ class Watch:
         with self._lock:  # one state writer at a time
             # The model first learns what left (another program), then what is new.
             reconcile_account(client, self.state, account)
+            first = self.state.checkpoint(account.id, folder) is None
             messages: list[ServerMessage] = scan_folder(client, account, folder, self.state, rules)
             if account.quarantine not in account.folders:
                 sync_quarantine(client, self.state, account, rules)
-        self._handle(account, messages)
+        self._handle(account, messages, first=first)
         self.on_pass(account)
 
     def check_once(self) -> bool:
@@ -114,6 +121,7 @@ class Watch:
     def _scan_pop3(self, account: Account) -> None:
         rules = self.settings.rules(me=account.address or None)
         with self._lock:
+            first = not self.state.seen_uidls(account.id)
             results = scan_pop3(
                 account,
                 self._password(account),
@@ -121,7 +129,7 @@ class Watch:
                 rules,
                 limits=pop3_limits(self.settings),
             )
-        self._handle(account, results)  # POP3 mail is acted on as IMAP mail is
+        self._handle(account, results, first=first)  # POP3 mail is acted on as IMAP mail is
         self.on_pass(account)
 
     def start(self, stop: threading.Event) -> None:

@@ -29,6 +29,10 @@ DEFAULT_PORTS: dict[tuple[str, str], int] = {
     ("pop3", "plain"): 110,
 }
 VERDICT_ACTIONS = ("quarantine", "delete", "mark", "leave")
+#: What a mailbox's first scan does with mail the actions would move: "act" at once
+#: (the command line's way), "ask" the user once (the desktop app's new accounts), or
+#: "review": hold it, listed, for the user to decide.
+FIRST_SCAN = ("act", "ask", "review")
 
 
 class AccountError(ValueError):
@@ -53,6 +57,7 @@ class Account:
     pinned_sha256: str = ""
     cafile: str = ""
     actions: dict[str, str] = field(default_factory=dict)
+    first_scan: str = "act"
 
     @property
     def url_authority(self) -> str:
@@ -82,6 +87,8 @@ class Account:
         for verdict, action in self.actions.items():
             if verdict not in ("dangerous", "suspicious") or action not in VERDICT_ACTIONS:
                 raise AccountError(f"action {verdict}={action} is not valid")
+        if self.first_scan not in FIRST_SCAN:
+            raise AccountError(f"first_scan {self.first_scan!r} is not one of {FIRST_SCAN}")
 
     def __repr__(self) -> str:  # no secrets here, but keep logs short
         return f"Account({self.id!r}, {self.protocol}://{self.username}@{self.host}:{self.port})"

@@ -460,6 +460,7 @@ class AccountDialog(QDialog):
             pinned_sha256=self._pinned(),
             cafile=cafile,
             actions=actions,
+            first_scan="ask",  # what the first check would move is told first
         )
         account.check()
         return account

@@ -43,6 +43,9 @@ class Controller(QObject):
     pass_finished = Signal(str)  # account id: a watch went over its mailbox once more
     action_finished = Signal(list)  # lines, one per message
     error_raised = Signal(str)
+    #: An account's first scan found mail to move and held it: account id, and
+    #: (source, action) for each message.
+    first_scan_held = Signal(str, list)
 
     def __init__(
         self,
@@ -159,6 +162,11 @@ class Controller(QObject):
             on_result=lambda result: self._emit(self.message_judged, result),
             on_action=lambda line: self._emit(self.action_finished, [line]),
             on_error=lambda text: self._emit(self.error_raised, text),
+            on_held=lambda account, planned: self._emit(
+                self.first_scan_held,
+                account.id,
+                [(p.message.source, p.action) for p in planned],
+            ),
         )
 
     def _emit(self, signal: SignalInstance, *args: object) -> None:

@@ -115,7 +115,7 @@ class MessageModel(QAbstractTableModel):
         if role == RECORD_ROLE:
             return record
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(record, column)
+            return self.display(record, column)
         if role == Qt.ItemDataRole.DecorationRole and column == "verdict":
             return icon(record.verdict)
         if role == Qt.ItemDataRole.BackgroundRole and record.verdict in _TINT:
@@ -140,9 +140,10 @@ class MessageModel(QAbstractTableModel):
             return lambda r: (_RANK.get(r.verdict, 0), r.score)
         if column == "date":
             return lambda r: r.timestamp
-        return lambda r: self._display(r, column).lower()
+        return lambda r: self.display(r, column).lower()
 
-    def _display(self, record: MessageRecord, column: str) -> str:
+    def display(self, record: MessageRecord, column: str) -> str:
+        """What ``column`` shows for ``record``."""
         if column == "verdict":
             return self._words.get(record.verdict, record.verdict)
         if column == "attachments":
