@@ -309,7 +309,7 @@ class AccountDialog(QDialog):
         self.protocol.currentIndexChanged.connect(lambda _: self._protocol_changed())
         self.security.activated.connect(lambda _: self._security_chosen())
         self.security.currentIndexChanged.connect(lambda _: self._security_changed())
-        self.host.textEdited.connect(lambda _: self._touched.add("host"))
+        self.host.textEdited.connect(self._host_edited)
         self.username.textEdited.connect(lambda _: self._touched.add("username"))
         self.port.valueChanged.connect(lambda _: self._port_changed())
         for signal in (self.host.textChanged, self.cafile.textChanged):
@@ -394,6 +394,11 @@ class AccountDialog(QDialog):
             )
         finally:
             self._filling = False
+
+    def _host_edited(self) -> None:
+        """A server typed by hand is no longer the suggestion shown above it."""
+        self._touched.add("host")
+        self.suggestions.setCurrentIndex(-1)
 
     def _port_changed(self) -> None:
         if not self._filling:

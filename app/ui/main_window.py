@@ -296,13 +296,14 @@ class MainWindow(QMainWindow):
         records = self.selected_records()
         if not records:
             return
-        if self.confirm(
-            self.tr("Delete messages"),
-            self.tr(
+        if all(r.account == DEMO for r in records):
+            question = self.tr("Remove {0} message(s) from the demo mailbox?")
+        else:
+            question = self.tr(
                 "Delete {0} message(s) from the server? MailSentry keeps a local copy "
                 "of each in its own folder, where nothing opens it."
-            ).format(len(records)),
-        ):
+            )
+        if self.confirm(self.tr("Delete messages"), question.format(len(records))):
             self.controller.act("delete", records)
 
     def _trust(self) -> None:
@@ -547,16 +548,26 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("; ".join(lines)[:300], 15000)
 
     def show_record(self, source: str) -> None:
-        """Select the message ``source`` (a notification was clicked)."""
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, 0, QModelIndex())
-            if index.data(RECORD_ROLE).source == source:
-                self.table.selectRow(row)
-                self.table.scrollTo(index)
-                break
+        """Select the message ``source`` (a notification was clicked); a filter or a
+        folder that hides it is cleared first."""
+        if not self._select_source(source):
+            self.search.clear()
+            self.verdict_filter.setCurrentIndex(0)
+            self.show_folder(None, None)
+            self._select_source(source)
         self.showNormal()
         self.raise_()
         self.activateWindow()
+
+    def _select_source(self, source: str) -> bool:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0, QModelIndex())
+            if index.data(RECORD_ROLE).source == source:
+                self.table.clearSelection()
+                self.table.selectRow(row)
+                self.table.scrollTo(index)
+                return True
+        return False
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.keep_running_in_tray:

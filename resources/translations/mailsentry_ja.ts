@@ -891,6 +891,10 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
         <translation>処理しています…</translation>
     </message>
     <message>
+        <source>Remove {0} message(s) from the demo mailbox?</source>
+        <translation>デモ用メールボックスから {0} 通のメールを削除しますか？</translation>
+    </message>
+    <message>
         <source>Delete messages</source>
         <translation>メッセージの削除</translation>
     </message>

@@ -98,6 +98,10 @@ def test_typing_a_gmail_address_fills_the_server_fields(qtbot: QtBot, controller
     assert "app password" in dialog.provider_note.text()
     assert not dialog.provider_note.isHidden()
     assert dialog.suggestions.count() == 2
+    assert dialog.suggestions.currentIndex() == 0
+    retype(qtbot, dialog.host, "mail.example.test")  # a server of one's own
+    assert dialog.suggestions.currentIndex() == -1  # the guess no longer shows
+    assert dialog.host.text() == "mail.example.test"
 
 
 def test_unknown_domain_gets_a_guess_and_other_suggestions(qtbot: QtBot,

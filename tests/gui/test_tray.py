@@ -244,6 +244,7 @@ def test_clicking_a_notice_opens_its_message(qtbot, window, with_account, tray_e
     assert shown[0][0] == "Dangerous mail"
     assert shown[0][1].startswith("1 dangerous message quarantined in work@example.com\n")
     assert window.banner.isHidden()
+    window.verdict_filter.setCurrentIndex(4)  # "Clean": a filter that hides the message
     tray.icon.messageClicked.emit()
     assert window.isVisible()
     assert [r.source for r in window.selected_records()] == [result.source]
