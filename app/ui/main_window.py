@@ -31,6 +31,7 @@ from app import __version__
 from app.store.accounts import Account, AccountError
 from app.store.state import MessageRecord
 from app.ui.controller import DEMO, Controller
+from app.ui.history_dialog import HistoryDialog
 from app.ui.icons import icon
 from app.ui.message_model import RECORD_ROLE, MessageFilter, MessageModel
 from app.ui.preview_pane import PreviewPane
@@ -230,6 +231,7 @@ class MainWindow(QMainWindow):
             self.settings_requested.emit,
             "settings",
         )
+        self.act_history = action(self.tr("History…"), "Ctrl+H", self._history, "history")
         self.act_quit = action(self.tr("Quit"), QKeySequence.StandardKey.Quit, self.quit, "quit")
         self.act_about = action(self.tr("About MailSentry"), "", self._about, "about")
         self.act_quarantine.setIcon(icon("dangerous"))
@@ -249,11 +251,17 @@ class MainWindow(QMainWindow):
             self.act_settings,
         ):
             toolbar.addAction(made)
-        for made in (*toolbar.actions(), self.act_quit):
+        for made in (*toolbar.actions(), self.act_history, self.act_quit):
             self.addAction(made)
         self.addToolBar(toolbar)
         menu = self.menuBar().addMenu(self.tr("&Mail"))
-        for made in (self.act_add, self.act_check, self.act_undo, self.act_settings):
+        for made in (
+            self.act_add,
+            self.act_check,
+            self.act_undo,
+            self.act_history,
+            self.act_settings,
+        ):
             menu.addAction(made)
         menu.addSeparator()
         menu.addAction(self.act_quit)
@@ -346,6 +354,12 @@ class MainWindow(QMainWindow):
         """Quit for real, even where closing the window only hides it in the tray."""
         self.keep_running_in_tray = False
         QCoreApplication.quit()
+
+    def _history(self) -> None:
+        dialog = HistoryDialog(
+            self.controller.state, self.controller.records(), self.controller.labels(), self
+        )
+        dialog.open()
 
     def _about(self) -> None:
         QMessageBox.about(
