@@ -753,6 +753,73 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
     </message>
 </context>
 <context>
+    <name>HistoryDialog</name>
+    <message>
+        <source>History</source>
+        <translation>履歴</translation>
+    </message>
+    <message>
+        <source>What MailSentry moved or deleted, and what other programs moved, newest first. Deleted mail is kept as a local copy.</source>
+        <translation>MailSentry が移動・削除したメールと、ほかのプログラムが移動したメールを新しい順に表示します。削除したメールは手元にコピーが残っています。</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>日時</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>メール</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>移動元</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>移動先</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>アカウント</translation>
+    </message>
+    <message>
+        <source>Quarantined</source>
+        <translation>隔離</translation>
+    </message>
+    <message>
+        <source>Released</source>
+        <translation>隔離を解除</translation>
+    </message>
+    <message>
+        <source>Deleted (local copy kept)</source>
+        <translation>削除（コピーを手元に保存）</translation>
+    </message>
+    <message>
+        <source>Undone</source>
+        <translation>元に戻す</translation>
+    </message>
+    <message>
+        <source>Moved or deleted by another program</source>
+        <translation>ほかのプログラムが移動または削除</translation>
+    </message>
+    <message>
+        <source>Found</source>
+        <translation>発見</translation>
+    </message>
+    <message>
+        <source>{0}, then undone</source>
+        <translation>{0}（その後、元に戻した）</translation>
+    </message>
+    <message>
+        <source>{0}: not done</source>
+        <translation>{0}: 完了せず</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Ready</source>
@@ -861,6 +928,10 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
     <message>
         <source>Settings…</source>
         <translation>設定…</translation>
+    </message>
+    <message>
+        <source>History…</source>
+        <translation>履歴…</translation>
     </message>
     <message>
         <source>Quit</source>
