@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
@@ -20,6 +21,7 @@ from app.resources import resource
 from app.services import failures
 from app.services.accounts import AccountService
 from app.services.actions import act_on_records, undo_last
+from app.services.places import rescan, trust_senders
 from app.services.preview import preview_record
 from app.services.scan import scan_paths
 from app.services.watch import Watch
@@ -246,10 +248,11 @@ class Controller(QObject):
         self.records_changed.emit()
 
     def _act_on_demo(self, kind: str, chosen: list[MessageRecord]) -> None:
-        folder = {"quarantine": "Quarantine", "release": "INBOX"}.get(kind)
+        place = {"quarantine": ("Quarantine", "quarantine"), "release": ("INBOX", "folder")}
         keep = [r for r in self.demo if r not in chosen]
-        if folder is not None:
-            keep += [replace(r, folder=folder, action=kind) for r in chosen]
+        if kind in place:
+            folder, where = place[kind]
+            keep += [replace(r, folder=folder, place=where, action=kind) for r in chosen]
         self._demo_before, self.demo = self.demo, keep
         done = {
             "quarantine": self.tr("Quarantined: {0}"),
@@ -281,12 +284,78 @@ class Controller(QObject):
 
     def trust_sender(self, record: MessageRecord) -> None:
         """Add the sender to the trusted list (programs stay blocked: see verdict)."""
-        values = dict(self.settings.current.values)
+        trust_senders(self.settings, [record])
         sender = record.sender.split(",")[0].strip().lower()
-        if sender and sender not in values["trust.senders"]:
-            values["trust.senders"] = [*values["trust.senders"], sender]
-            self.settings.save(values)
         self.action_finished.emit([self.tr("Trusted {0}").format(sender)])
+
+    def release_and_trust(self, records: Sequence[MessageRecord]) -> None:
+        """Release quarantined messages and trust their senders: a false alarm."""
+        added = trust_senders(self.settings, records)
+        if added:
+            self.action_finished.emit([self.tr("Trusted {0}").format(", ".join(added))])
+        self.act("release", records)
+
+    # -- judging again -----------------------------------------------------------------
+    def rescan(self, records: Sequence[MessageRecord]) -> None:
+        """Judge ``records`` again with the current settings, where each is now, and
+        update their rows (on each account's worker; nothing on the server changes)."""
+        by_account: dict[str, list[MessageRecord]] = {}
+        for record in records:
+            by_account.setdefault(record.account, []).append(record)
+        for account_id, chosen in by_account.items():
+            before = {r.key: r.verdict for r in chosen}
+            if account_id == DEMO:
+                self.run(
+                    DEMO, partial(self._rejudge_demo, chosen), partial(self._demo_rejudged, before)
+                )
+                continue
+            account = self.accounts.store.get(account_id)
+            self.run(
+                account_id,
+                partial(self._rescan_job, account, chosen),
+                partial(self._rejudged, before),
+            )
+
+    def _rescan_job(self, account: Account, chosen: list[MessageRecord]) -> list[MessageRecord]:
+        password = self.accounts.password(account)
+        return rescan(
+            account,
+            password,
+            chosen,
+            self.state,
+            settings=self.settings.current,
+            copies=self.copies,
+        )
+
+    def _rejudge_demo(self, chosen: list[MessageRecord]) -> list[MessageRecord]:
+        """The demo's messages judged again from their files (where each is stays)."""
+        rules = self.settings.current.rules()
+        fresh = {r.source: r for r in scan_paths([Path(c.source) for c in chosen], rules)}
+        return [
+            replace(
+                message_record(DEMO, c.folder, c.source, result.verdict, result.facts),
+                place=c.place,
+                action=c.action,
+            )
+            for c in chosen
+            if (result := fresh.get(c.source)) is not None and result.verdict is not None
+        ]
+
+    def _demo_rejudged(self, before: dict[str, str], records: list[MessageRecord]) -> None:
+        updated = {r.key: r for r in records}
+        self.demo = [updated.get(r.key, r) for r in self.demo]
+        self._rejudged(before, records)
+
+    def _rejudged(self, before: dict[str, str], records: list[MessageRecord]) -> None:
+        changed = sum(before.get(r.key) != r.verdict for r in records)
+        self.action_finished.emit(
+            [
+                self.tr(
+                    "Judged {0} message(s) again with the current settings; {1} changed."
+                ).format(len(records), changed)
+            ]
+        )
+        self.records_changed.emit()
 
     def shutdown(self) -> None:
         self._closed.set()

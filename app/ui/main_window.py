@@ -28,14 +28,40 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
+from app.services.places import LOCAL_QUARANTINE
 from app.store.accounts import Account, AccountError
 from app.store.state import MessageRecord
 from app.ui.controller import DEMO, Controller
 from app.ui.history_dialog import HistoryDialog
 from app.ui.icons import icon
-from app.ui.message_model import RECORD_ROLE, MessageFilter, MessageModel
+from app.ui.message_model import (
+    DELETED,
+    RECORD_ROLE,
+    MessageFilter,
+    MessageModel,
+    folder_name,
+)
 from app.ui.preview_pane import PreviewPane
 from app.ui.risk_panel import RiskPanel
+
+
+def _quarantine_of(account: Account) -> str:
+    return LOCAL_QUARANTINE if account.protocol == "pop3" else account.quarantine
+
+
+def _folder_order(folder: str) -> tuple[bool, str]:
+    """INBOX first, then by name."""
+    return (folder.upper() != "INBOX", folder.lower())
+
+
+def _can(kind: str, records: list[MessageRecord]) -> list[MessageRecord]:
+    """The messages ``kind`` applies to where each is now: quarantine what is in a
+    folder, release what is in an IMAP quarantine, delete either."""
+    if kind == "quarantine":
+        return [r for r in records if r.place == "folder"]
+    if kind == "release":
+        return [r for r in records if r.quarantined and not r.uidl]
+    return [r for r in records if r.place == "folder" or (r.quarantined and not r.uidl)]
 
 
 class MainWindow(QMainWindow):
@@ -67,6 +93,8 @@ class MainWindow(QMainWindow):
         controller.first_scan_held.connect(self._first_scan_held)
         #: The open "first scan found mail to move" question, if any.
         self.first_scan_box: QMessageBox | None = None
+        #: The open "judge again?" question, if any.
+        self.question_box: QMessageBox | None = None
         controller.scan_started.connect(
             lambda _: self.statusBar().showMessage(self.tr("Checking mail…"))
         )
@@ -222,6 +250,9 @@ class MainWindow(QMainWindow):
         )
         self.act_trust = action(self.tr("Trust sender…"), "Ctrl+T", self._trust, "trust")
         self.act_rescan = action(self.tr("Rescan"), "Ctrl+Shift+R", self._rescan, "rescan")
+        self.act_release_trust = action(
+            self.tr("Release and trust sender"), "", self._release_and_trust, "release_trust"
+        )
         self.act_undo = action(
             self.tr("Undo last action"), QKeySequence.StandardKey.Undo, self.undo, "undo"
         )
@@ -269,6 +300,7 @@ class MainWindow(QMainWindow):
         self.message_actions = (
             self.act_quarantine,
             self.act_release,
+            self.act_release_trust,
             self.act_delete,
             self.act_trust,
             self.act_rescan,
@@ -286,22 +318,33 @@ class MainWindow(QMainWindow):
 
     def _selected(self) -> None:
         records = self.selected_records()
-        for made in (self.act_quarantine, self.act_delete, self.act_rescan):
-            made.setEnabled(bool(records))
-        self.act_release.setEnabled(any(r.action == "quarantine" for r in records))
+        for kind, made in (
+            ("quarantine", self.act_quarantine),
+            ("release", self.act_release),
+            ("delete", self.act_delete),
+        ):
+            made.setEnabled(bool(_can(kind, records)))
+        self.act_release_trust.setEnabled(bool(_can("release", records)))
+        self.act_rescan.setEnabled(bool(records))
         self.act_trust.setEnabled(len(records) == 1)
         one = records[0] if len(records) == 1 else None
         self.risk.show_record(one)
         self.preview.show_record(one)
 
     def _act(self, kind: str) -> None:
-        records = self.selected_records()
+        records = _can(kind, self.selected_records())
         if records:
             self.statusBar().showMessage(self.tr("Working…"))
             self.controller.act(kind, records)
 
+    def _release_and_trust(self) -> None:
+        records = _can("release", self.selected_records())
+        if records:
+            self.statusBar().showMessage(self.tr("Working…"))
+            self.controller.release_and_trust(records)
+
     def _delete(self) -> None:
-        records = self.selected_records()
+        records = _can("delete", self.selected_records())
         if not records:
             return
         if all(r.account == DEMO for r in records):
@@ -325,7 +368,37 @@ class MainWindow(QMainWindow):
                 "programs and tricks stay blocked."
             ).format(records[0].sender),
         ):
-            self.controller.trust_sender(records[0])
+            record = records[0]
+            self.controller.trust_sender(record)
+            same = [r for r in self.controller.records() if r.sender == record.sender]
+            self.offer_rejudge(
+                same,
+                self.tr("Judge the {0} listed message(s) from {1} again, now that you trust them?"),
+                record.sender,
+            )
+
+    def offer_rejudge(self, records: list[MessageRecord], question: str, *args: object) -> None:
+        """After trust or extension settings changed: offer to judge ``records`` again
+        with the new settings (``question`` is formatted with their count and ``args``)."""
+        if not records or self.question_box is not None:
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # a sender's name is shown as it is
+        box.setWindowTitle(self.tr("Judge again"))
+        box.setText(question.format(len(records), *args))
+        yes = box.addButton(self.tr("Judge again"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Not now"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(yes)
+
+        def answered(button: object) -> None:
+            self.question_box = None
+            if button is yes:
+                self.controller.rescan(records)
+
+        box.buttonClicked.connect(answered)
+        self.question_box = box
+        box.open()
 
     def confirm(self, title: str, text: str) -> bool:
         """Ask Yes/No. The text may hold a sender's name: shown as plain text (a
@@ -336,7 +409,10 @@ class MainWindow(QMainWindow):
         return box.exec() == QMessageBox.StandardButton.Yes
 
     def _rescan(self) -> None:
-        self.controller.check_now()
+        records = self.selected_records()
+        if records:
+            self.statusBar().showMessage(self.tr("Judging again…"))
+            self.controller.rescan(records)
 
     def check_now(self) -> None:
         if not self.controller.account_list():
@@ -499,20 +575,36 @@ class MainWindow(QMainWindow):
         self.tree.clear()
         every = self._tree_item(self.tree, self.tr("All mail"), records, (None, None))
         labels = self.controller.labels()
-        accounts = [a.id for a in self.controller.account_list()]
-        if self.controller.demo:
-            accounts.append(DEMO)
-        for account_id in accounts:
+        accounts = {a.id: a for a in self.controller.account_list()}
+        for account_id in [*accounts, *([DEMO] if self.controller.demo else [])]:
             mine = [r for r in records if r.account == account_id]
             name = labels.get(account_id, account_id)
             item = self._tree_item(every, name, mine, (account_id, None))
-            for folder in sorted({r.folder for r in mine}):
-                inside = [r for r in mine if r.folder == folder]
-                self._tree_item(item, folder, inside, (account_id, folder))
+            account = accounts.get(account_id)
+            quarantine = "Quarantine" if account is None else _quarantine_of(account)
+            by_folder: dict[str, list[MessageRecord]] = {}
+            for record in mine:
+                by_folder.setdefault(folder_name(record), []).append(record)
+            folders = sorted(set(by_folder) - {quarantine, DELETED}, key=_folder_order)
+            # The quarantine is always shown, even empty: it is where to look.
+            for folder in [*folders, quarantine, *([DELETED] if DELETED in by_folder else [])]:
+                inside = by_folder.get(folder, [])
+                contained = folder in (quarantine, DELETED)
+                child = self._tree_item(
+                    item, self._folder_label(folder), inside, (account_id, folder), contained
+                )
+                if contained:
+                    child.setIcon(0, icon("tray-clear"))
         self.tree.expandAll()
         self.tree.blockSignals(False)
         if chosen is not None:
             self.show_folder(*chosen)
+
+    def _folder_label(self, folder: str) -> str:
+        return {
+            DELETED: self.tr("Deleted (local copies)"),
+            LOCAL_QUARANTINE: self.tr("Local quarantine"),
+        }.get(folder, folder)
 
     def _tree_item(
         self,
@@ -520,11 +612,15 @@ class MainWindow(QMainWindow):
         name: str,
         records: list[MessageRecord],
         key: tuple[str | None, str | None],
+        contained: bool = False,
     ) -> QTreeWidgetItem:
         """A mailbox row: its name, then its dangerous and suspicious counts in their own
-        narrow columns (a long label would be cut off in a narrow tree)."""
-        dangerous = sum(r.verdict == "dangerous" and r.action != "quarantine" for r in records)
-        suspicious = sum(r.verdict == "suspicious" for r in records)
+        narrow columns (a long label would be cut off in a narrow tree). A folder counts
+        what is in it; an account counts what is still in its folders (not what is in
+        quarantine or deleted), drawn grey where the mail is contained."""
+        counted = records if contained else [r for r in records if r.place == "folder"]
+        dangerous = sum(r.verdict == "dangerous" for r in counted)
+        suspicious = sum(r.verdict == "suspicious" for r in counted)
         item = QTreeWidgetItem(parent, [name, str(dangerous or ""), str(suspicious or "")])
         item.setData(0, Qt.ItemDataRole.UserRole, key)
         counts = []
@@ -533,10 +629,11 @@ class MainWindow(QMainWindow):
         if suspicious:
             counts.append(self.tr("{0} suspicious").format(suspicious))
         tip = f"{name} ({', '.join(counts)})" if counts else name
-        for column, colour in ((0, None), (1, "#b71c1c"), (2, "#b25e00")):
+        colours = ("#757575", "#757575") if contained else ("#b71c1c", "#b25e00")
+        for column in (0, 1, 2):
             item.setToolTip(column, tip)
-            if colour is not None:
-                item.setForeground(column, QColor(colour))
+            if column:
+                item.setForeground(column, QColor(colours[column - 1]))
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
         return item
 
@@ -563,20 +660,23 @@ class MainWindow(QMainWindow):
 
     def show_record(self, source: str) -> None:
         """Select the message ``source`` (a notification was clicked); a filter or a
-        folder that hides it is cleared first."""
-        if not self._select_source(source):
+        folder that hides it is cleared first. It is found where it is now, even if it
+        moved since the notice was made."""
+        found = self.controller.state.find_source(source)
+        key = found.key if found is not None else source
+        if not self._select_key(key):
             self.search.clear()
             self.verdict_filter.setCurrentIndex(0)
             self.show_folder(None, None)
-            self._select_source(source)
+            self._select_key(key)
         self.showNormal()
         self.raise_()
         self.activateWindow()
 
-    def _select_source(self, source: str) -> bool:
+    def _select_key(self, key: str) -> bool:
         for row in range(self.proxy.rowCount()):
             index = self.proxy.index(row, 0, QModelIndex())
-            if index.data(RECORD_ROLE).source == source:
+            if index.data(RECORD_ROLE).key == key:
                 self.table.clearSelection()
                 self.table.selectRow(row)
                 self.table.scrollTo(index)

@@ -19,10 +19,19 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from app.core import names
+from app.services.places import folder_of
 from app.store.state import MessageRecord
 from app.ui.icons import icon
 
 Index = QModelIndex | QPersistentModelIndex
+#: The tree's name for mail deleted from the server (MailSentry keeps local copies).
+DELETED = "\x00deleted"
+
+
+def folder_name(record: MessageRecord) -> str:
+    """The folder the tree lists ``record`` under: where it is now, POP3's local
+    quarantine, or `DELETED`."""
+    return DELETED if record.place == "deleted" else folder_of(record)
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 2
 
 _RANK = {"dangerous": 2, "suspicious": 1, "clean": 0}
@@ -212,7 +221,7 @@ class MessageFilter(QSortFilterProxyModel):
             return False
         if self.account is not None and record.account != self.account:
             return False
-        if self.folder is not None and record.folder != self.folder:
+        if self.folder is not None and folder_name(record) != self.folder:
             return False
         if self.text:
             haystack = f"{record.sender} {record.subject} {' '.join(record.attachments)}"

@@ -362,6 +362,10 @@
         <source>Trusted {0}</source>
         <translation>{0} を信頼しました</translation>
     </message>
+    <message>
+        <source>Judged {0} message(s) again with the current settings; {1} changed.</source>
+        <translation>{0} 通のメールを現在の設定で判定し直しました。{1} 通の判定が変わりました。</translation>
+    </message>
 </context>
 <context>
     <name>Detectors</name>
@@ -922,6 +926,10 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
         <translation>再スキャン</translation>
     </message>
     <message>
+        <source>Release and trust sender</source>
+        <translation>隔離を解除して差出人を信頼</translation>
+    </message>
+    <message>
         <source>Undo last action</source>
         <translation>直前の操作を元に戻す</translation>
     </message>
@@ -982,6 +990,22 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
         <translation>{0} を信頼しますか？ 信頼した差出人からのメールは判定がゆるやかになりますが、プログラムや偽装は引き続きブロックされます。</translation>
     </message>
     <message>
+        <source>Judge the {0} listed message(s) from {1} again, now that you trust them?</source>
+        <translation>{1} を信頼したので、一覧にあるこの差出人のメール {0} 通を判定し直しますか？</translation>
+    </message>
+    <message>
+        <source>Judge again</source>
+        <translation>判定し直す</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>今はしない</translation>
+    </message>
+    <message>
+        <source>Judging again…</source>
+        <translation>判定し直しています…</translation>
+    </message>
+    <message>
         <source>There is no mail account to check: add one first (Ctrl+N).</source>
         <translation>確認するメールアカウントがありません。先に追加してください（Ctrl+N）。</translation>
     </message>
@@ -1028,6 +1052,14 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
     <message>
         <source>All mail</source>
         <translation>すべてのメール</translation>
+    </message>
+    <message>
+        <source>Deleted (local copies)</source>
+        <translation>削除済み（手元のコピー）</translation>
+    </message>
+    <message>
+        <source>Local quarantine</source>
+        <translation>手元の隔離フォルダー</translation>
     </message>
     <message>
         <source>{0} dangerous</source>

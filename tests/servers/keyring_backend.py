@@ -12,12 +12,14 @@ or unlock ``~/.local/share/keyrings/login.keyring`` of whoever runs the tests.
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 import shutil
 import subprocess
 import tempfile
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -157,6 +159,12 @@ def secret_service_keyring(*, make_default: bool = True) -> Iterator[KeyringBack
             keyring.set_keyring(backend)
         yield backend
     finally:
+        # The backend opens a D-Bus connection per call and leaves closing it to the
+        # garbage collector: collect now, or some later test meets the socket's
+        # ResourceWarning as an unraisable exception.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            gc.collect()
         if previous_backend is not None:
             keyring.set_keyring(previous_backend)
         if previous_address is None:
