@@ -4,9 +4,9 @@
 
 Starts its own Xvfb, runs the app on Qt's xcb platform with a throw-away
 MAILSENTRY_HOME, and saves, at the window's default size: the welcome page, the main
-window with a dangerous message of the demo mailbox selected, the text preview of an
-HTML message, the add-account dialog, the settings, and the main window in Japanese
-with a Japanese message's text.
+window with the demo mailbox's dangerous mail quarantined and its quarantine open, the
+text preview of an HTML message, the add-account dialog, the settings, and the main
+window in Japanese with a Japanese message's text.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "docs" / "screenshots"
@@ -55,10 +56,7 @@ def shoot(out: Path) -> int:
     sys.path.insert(0, str(ROOT))
     from PySide6.QtWidgets import QApplication
 
-    from app.ui.account_dialog import AccountDialog
     from app.ui.app import build, install_translator
-    from app.ui.message_model import RECORD_ROLE
-    from app.ui.settings_dialog import SettingsDialog
 
     lang = os.environ["MAILSENTRY_SHOT_LANG"]
     app = QApplication([sys.argv[0]])
@@ -68,44 +66,74 @@ def shoot(out: Path) -> int:
     if lang == "en":
         window.grab().save(str(out / "welcome.png"))
     window.open_demo()
+    steps = Steps(out, lang, app, controller, window)
+    when(lambda: window.model.rowCount() > 0, steps.main_window)
+    return app.exec()
 
-    def select(name: str) -> None:
-        window.table.clearSelection()
-        for row in range(window.proxy.rowCount()):
-            if window.proxy.index(row, 0).data(RECORD_ROLE).source.endswith(name):
-                window.table.selectRow(row)
 
-    def previewed() -> bool:
-        return window.preview.text.toPlainText() != ""
+class Steps:
+    """The shots after the demo mailbox is listed, each once what it shows is there."""
 
-    def main_window() -> None:
-        if lang == "en":
-            select("hybris_2001_eudora.eml")
-            app.processEvents()
-            window.grab().save(str(out / "main-window.png"))
-        select("japanese_iso2022jp_xlsx.eml" if lang == "ja" else "html_parcel_notice.eml")
-        when(previewed, preview)
+    def __init__(self, out: Path, lang: str, app: Any, controller: Any, window: Any) -> None:
+        self.out, self.lang, self.app = out, lang, app
+        self.controller, self.window = controller, window
 
-    def preview() -> None:
-        app.processEvents()
-        window.grab().save(str(out / ("main-window-ja.png" if lang == "ja" else "preview.png")))
-        if lang == "en":
-            dialog = AccountDialog(controller, window)
+    def select(self, name: str) -> None:
+        from app.ui.message_model import RECORD_ROLE
+
+        table, proxy = self.window.table, self.window.proxy
+        table.clearSelection()
+        for row in range(proxy.rowCount()):
+            if proxy.index(row, 0).data(RECORD_ROLE).source.endswith(name):
+                table.selectRow(row)
+
+    def grab(self, widget: Any, name: str) -> None:
+        self.app.processEvents()
+        widget.grab().save(str(self.out / name))
+
+    def main_window(self) -> None:
+        """English: the dangerous mail quarantined, the quarantine open (where it is)."""
+        from app.ui.controller import DEMO
+
+        if self.lang != "en":
+            self.texts()
+            return
+        dangerous = [r for r in self.controller.demo if r.verdict == "dangerous"]
+        self.controller.act("quarantine", dangerous)
+        self.window.show_folder(DEMO, "Quarantine")
+        self.select("hybris_2001_eudora.eml")
+        preview = self.window.preview
+        when(lambda: preview.note.text() != preview.tr("Fetching the text…"), self.quarantine)
+
+    def quarantine(self) -> None:
+        self.grab(self.window, "main-window.png")
+        self.window.show_folder(None, None)
+        self.texts()
+
+    def texts(self) -> None:
+        """A message's text: an HTML notice in English, a Japanese message in Japanese."""
+        japanese = self.lang == "ja"
+        self.select("japanese_iso2022jp_xlsx.eml" if japanese else "html_parcel_notice.eml")
+        when(lambda: self.window.preview.text.toPlainText() != "", self.dialogs)
+
+    def dialogs(self) -> None:
+        from app.ui.account_dialog import AccountDialog
+        from app.ui.settings_dialog import SettingsDialog
+
+        japanese = self.lang == "ja"
+        self.grab(self.window, "main-window-ja.png" if japanese else "preview.png")
+        if not japanese:
+            dialog = AccountDialog(self.controller, self.window)
             dialog.show()
-            app.processEvents()
-            dialog.grab().save(str(out / "account-dialog.png"))
+            self.grab(dialog, "account-dialog.png")
             dialog.close()
-            settings = SettingsDialog(controller.settings, window)
+            settings = SettingsDialog(self.controller.settings, self.window)
             settings.tabs.setCurrentIndex(2)  # Actions
             settings.show()
-            app.processEvents()
-            settings.grab().save(str(out / "settings.png"))
+            self.grab(settings, "settings.png")
             settings.close()
-        controller.shutdown()
-        app.quit()
-
-    when(lambda: window.model.rowCount() > 0, main_window)
-    return app.exec()
+        self.controller.shutdown()
+        self.app.quit()
 
 
 def when(ready: Callable[[], bool], then: Callable[[], None]) -> None:

@@ -259,7 +259,8 @@ class Controller(QObject):
             "release": self.tr("Released: {0}"),
             "delete": self.tr("Removed from the demo mailbox: {0}"),
         }[kind]
-        self.action_finished.emit([done.format(r.subject or r.source) for r in chosen])
+        no_subject = self.tr("(no subject)")
+        self.action_finished.emit([done.format(r.subject or no_subject) for r in chosen])
         self.records_changed.emit()
 
     def undo(self) -> bool:

@@ -99,7 +99,7 @@ class PreviewPane(QWidget):
             ),
             "none": self.tr("This message has no text of its own."),
         }
-        note = notes.get(preview.kind, "")
+        note = notes.get(preview.kind if preview.text else "none", "")
         if preview.truncated:
             note += " " + self.tr("Only the beginning is shown.")
         self.note.setText(note)
