@@ -75,7 +75,7 @@ def imap_preview(client: imapclient.IMAPClient, folder: str, uidvalidity: int, u
             header = _item(first, "BODY[HEADER]")
         else:
             header = _item(headers, f"BODY[{node.header_section}]")
-        part, _, _ = describe_part(read_header_block(header), node.path, (), "first")
+        part = describe_part(read_header_block(header), node.path, (), "first")[0]
         parts[node.path] = (part, node)
     chosen = choose([part for part, _ in parts.values()])
     if chosen is None:

@@ -472,6 +472,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the account's name is shown as it is
         box.setWindowTitle(self.tr("First check of {0}").format(account.label))
         box.setText(
             self.tr(

@@ -355,6 +355,10 @@
         <translation>デモ用メールボックスから削除しました: {0}</translation>
     </message>
     <message>
+        <source>(no subject)</source>
+        <translation>（件名なし）</translation>
+    </message>
+    <message>
         <source>Undone in the demo mailbox</source>
         <translation>デモ用メールボックスで元に戻しました</translation>
     </message>
