@@ -37,9 +37,12 @@ class PreviewUnavailable(Exception):
 
 
 def preview_record(account: Account | None, password: str, record: MessageRecord) -> Preview:
-    """The preview of ``record``: from its server, or from its file (the demo)."""
+    """The preview of ``record`` where it is now: on its server, or in a file (the
+    demo's, or the local copy kept of mail deleted from the server)."""
     if account is None:
         return file_preview(Path(record.source))
+    if record.place == "deleted" or (record.uidl and record.quarantined):
+        return file_preview(Path(record.local_copy))
     if account.protocol == "pop3":
         return pop3_preview(account, password, record.uidl)
     client = open_imap(account, password)

@@ -16,7 +16,7 @@ from app.store import paths
 from app.store.accounts import AccountStore
 from app.store.localcopy import LocalCopies
 from app.store.secrets import SecretStore
-from app.store.settings import SettingsStore
+from app.store.settings import BY_KEY, Settings, SettingsStore
 from app.store.state import State
 from app.ui.account_dialog import AccountDialog
 from app.ui.controller import Controller
@@ -47,6 +47,13 @@ def install_translator(app: QApplication, lang: str) -> QTranslator | None:
     return None
 
 
+def judging_changed(before: Settings, after: Settings) -> bool:
+    """Whether the settings that verdicts depend on (trust, attachment types) changed."""
+    return any(
+        before[key] != after[key] for key in BY_KEY if key.startswith(("trust.", "extensions."))
+    )
+
+
 def build(app: QApplication) -> tuple[Controller, MainWindow, Tray]:
     """Wire the app together (also used by the tests and the screenshot script)."""
     settings = SettingsStore(paths.settings_path())
@@ -61,8 +68,14 @@ def build(app: QApplication) -> tuple[Controller, MainWindow, Tray]:
     window.add_account_requested.connect(lambda: AccountDialog(controller, window).exec())
 
     def edit_settings() -> None:
+        before = settings.current
         if SettingsDialog(settings, window).exec():
             controller.start_watching()  # the watches read the settings when they start
+            if judging_changed(before, settings.current):
+                window.offer_rejudge(
+                    controller.records(),
+                    window.tr("Judge the {0} listed message(s) again with the new settings?"),
+                )
             try:
                 autostart.set_enabled(bool(settings.current["ui.start_at_login"]))
             except OSError as error:

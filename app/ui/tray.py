@@ -33,7 +33,7 @@ from app.services.notify import (
 )
 from app.services.scan import Result
 from app.store.accounts import Account
-from app.ui.controller import Controller
+from app.ui.controller import DEMO, Controller
 from app.ui.icons import icon
 from app.ui.main_window import MainWindow
 
@@ -86,7 +86,10 @@ class Tray(QObject):
             window.closed_to_tray.connect(self._closed_to_tray)
         controller.message_judged.connect(self.judged)
         controller.error_raised.connect(self._error)
-        self.refresh()
+        #: Dangerous messages still in a mailbox (see `_records_changed`).
+        self.waiting = 0
+        controller.records_changed.connect(self._records_changed)  # a view of the model
+        self._records_changed()
         if self.icon is not None:
             self.icon.show()
         self._recheck = QTimer(self)
@@ -131,7 +134,18 @@ class Tray(QObject):
             return "paused"
         if self.error is not None:
             return "error"
-        return "alert" if self.alert else "clear"
+        return "alert" if self.alert or self.waiting else "clear"
+
+    @Slot()
+    def _records_changed(self) -> None:
+        """Count the dangerous messages still in a watched mailbox (not quarantined,
+        not deleted), from the list the window shows: the icon is never "all clear"
+        while there are any."""
+        self.waiting = sum(
+            r.verdict == "dangerous" and r.place == "folder" and r.account != DEMO
+            for r in self.window.model.records()
+        )
+        self.refresh()
 
     def refresh(self) -> None:
         """Bring the icon, its tooltip and the Pause item in line with the state."""
@@ -139,11 +153,17 @@ class Tray(QObject):
         if self.icon is None:
             return
         state = self.state
+        alert = self.tr("MailSentry found dangerous mail")
+        if self.waiting:
+            alert = self.tr("MailSentry: {0} dangerous message(s) still in your mailboxes")
+        clear = self.tr("MailSentry: all clear")
+        if not self.controller.account_list():
+            clear = self.tr("MailSentry: no mail account is watched yet")
         tips = {
             "paused": self.tr("MailSentry is paused"),
             "error": self.tr("MailSentry: {0}").format(_no_markup(self.error or "")),
-            "alert": self.tr("MailSentry found dangerous mail"),
-            "clear": self.tr("MailSentry: all clear"),
+            "alert": alert.format(self.waiting),
+            "clear": clear,
         }
         self.icon.setIcon(icon(f"tray-{state}"))
         self.icon.setToolTip(tips[state])

@@ -1676,6 +1676,14 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
         <translation>ウイルス対策ソフトの状態を確認できませんでした。</translation>
     </message>
     <message>
+        <source>MailSentry: {0} dangerous message(s) still in your mailboxes</source>
+        <translation>MailSentry: 危険なメールが {0} 通、まだメールボックスにあります</translation>
+    </message>
+    <message>
+        <source>MailSentry: no mail account is watched yet</source>
+        <translation>MailSentry: 見張っているメールアカウントはまだありません</translation>
+    </message>
+    <message>
         <source>MailSentry is paused</source>
         <translation>MailSentry は一時停止中です</translation>
     </message>
@@ -1788,6 +1796,10 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
 </context>
 <context>
     <name>window</name>
+    <message>
+        <source>Judge the {0} listed message(s) again with the new settings?</source>
+        <translation>一覧にある {0} 通のメールを新しい設定で判定し直しますか？</translation>
+    </message>
     <message>
         <source>Start at login could not be set: {0}</source>
         <translation>ログイン時の自動起動を設定できませんでした: {0}</translation>

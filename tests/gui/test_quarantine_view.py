@@ -10,7 +10,7 @@ import pytest
 
 from app.store.accounts import Account
 from app.ui.main_window import MainWindow
-from app.ui.message_model import RECORD_ROLE
+from app.ui.message_model import DELETED, RECORD_ROLE
 from tests.gui.test_end_to_end import on_server
 
 CORPUS = Path(__file__).parents[1] / "corpus" / "messages"
@@ -115,3 +115,25 @@ def test_trusting_offers_to_judge_again(qtbot, controller, dovecot, mail_user, m
         next(b for b in box.buttons() if b.text() == "Judge again").click()
     qtbot.waitUntil(lambda: rows(window) and rows(window)[0].verdict == "clean",
                     timeout=TIMEOUT_MS)
+
+
+def test_delete_for_good_from_the_quarantine_keeps_a_copy_to_read(
+    qtbot, controller, dovecot, mail_user, monkeypatch
+):
+    window = start(qtbot, controller, dovecot, mail_user, monkeypatch, ["double_extension.eml"])
+    qtbot.waitUntil(lambda: tree_row(window, "Quarantine") == ("Quarantine", "1", ""),
+                    timeout=TIMEOUT_MS)
+    window.show_folder("acct", "Quarantine")
+    window.table.selectRow(0)
+    assert window.act_delete.isEnabled()
+    with qtbot.waitSignal(controller.action_finished, timeout=TIMEOUT_MS):
+        controller.act("delete", window.selected_records())  # the Delete… answer is Yes
+    assert on_server(dovecot, mail_user, "Quarantine") == []
+    qtbot.waitUntil(lambda: tree_row(window, DELETED) is not None, timeout=TIMEOUT_MS)
+    assert tree_row(window, DELETED)[0] == "Deleted (local copies)"
+    assert tree_row(window, "Quarantine") == ("Quarantine", "", "")  # shown, empty
+    window.show_folder("acct", DELETED)
+    window.table.selectRow(0)
+    assert not window.act_delete.isEnabled() and not window.act_release.isEnabled()
+    qtbot.waitUntil(lambda: window.preview.text.toPlainText() != "", timeout=TIMEOUT_MS)
+    assert "Please find" in window.preview.text.toPlainText()  # read from the local copy

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from app.store import paths
-from app.store.settings import BY_KEY, SCHEMA, Setting, SettingsStore, defaults
+from app.store.settings import BY_KEY, SCHEMA, Setting, Settings, SettingsStore, defaults
 from app.ui import settings_dialog
+from app.ui.app import judging_changed
 from app.ui.settings_dialog import SettingsDialog
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
@@ -171,3 +172,15 @@ def test_choices_are_shown_in_words(qtbot: QtBot, store: SettingsStore) -> None:
             assert not shown & set(setting.choices), shown  # never the raw value
     assert dialog.widgets["actions.clean"].isHidden()  # one choice: nothing to decide
     assert dialog.widgets["watch.poll_seconds"].suffix().strip() == "seconds"
+
+
+def test_only_trust_and_attachment_settings_call_for_judging_again() -> None:
+    before = defaults()
+    for key, value, changed in (
+        ("trust.senders", ["a@b.example"], True),
+        ("extensions.mode", "allow-list", True),
+        ("notifications.suspicious", True, False),
+        ("ui.language", "ja", False),
+    ):
+        after = Settings({**before.values, key: value})
+        assert judging_changed(before, after) is changed, key

@@ -21,7 +21,7 @@ from app.services.notify import ENGLISH, GROUP_S, signature_age
 from app.services.scan import scan_paths
 from app.store.accounts import Account
 from app.store.settings import defaults
-from app.store.state import MessageRecord
+from app.store.state import Location, MessageRecord
 from app.ui.icons import icon
 from app.ui.main_window import MainWindow
 from app.ui.message_model import RECORD_ROLE
@@ -180,6 +180,26 @@ def test_antivirus_without_signatures_says_what_to_do(window, controller):
     assert "install one" in window.risk.antivirus_note
 
 
+def test_icon_is_never_all_clear_while_dangerous_mail_is_in_a_mailbox(
+    window, with_account, tray_exists
+):
+    tray = Tray(with_account, window)
+    assert tray.icon.toolTip() == "MailSentry: all clear"
+    record = MessageRecord(WORK.id, "INBOX", "imap://x/INBOX;UIDVALIDITY=7/;UID=9",
+                           "dangerous", 18.0, uidvalidity=7, uid=9)
+    with_account.state.record_batch([record])
+    with_account.records_changed.emit()
+    assert tray.state == "alert"
+    assert tray.icon.toolTip() == "MailSentry: 1 dangerous message(s) still in your mailboxes"
+    tray.open_window()  # seeing it does not make it go away
+    assert tray.state == "alert"
+    with_account.state.relocate(  # quarantined, as the actions record it
+        WORK.id, Location("INBOX", 7, 9), Location("Quarantine", 3, 1),
+        place="quarantine", action="quarantine")
+    with_account.records_changed.emit()
+    assert tray.state == "clear"
+
+
 def test_words_are_the_english_templates(window, controller):
     assert Tray(controller, window).words() == ENGLISH
 
@@ -197,7 +217,7 @@ def test_tray_menu_and_close_to_tray_said_once(qtbot, window, controller, tray_e
     assert window.keep_running_in_tray
     assert tray.state == "clear"
     assert keys_of(tray) == icon("tray-clear").cacheKey()
-    assert tray.icon.toolTip() == "MailSentry: all clear"
+    assert tray.icon.toolTip() == "MailSentry: no mail account is watched yet"
     for _ in range(2):
         window.show()
         qtbot.waitExposed(window)
@@ -234,9 +254,9 @@ def test_clicking_a_notice_opens_its_message(qtbot, window, with_account, tray_e
     clock = Clock()
     tray = Tray(with_account, window, clock=clock)
     result = judged("hybris_2001_eudora.eml", 5)
-    with_account.state.record_batch([MessageRecord(
-        WORK.id, "INBOX", result.source, "dangerous", 18.0, uidvalidity=7, uid=5,
-        subject="", sender="")])
+    with_account.state.record_batch([MessageRecord(  # quarantined, as the notice says
+        WORK.id, "Quarantine", result.source, "dangerous", 18.0, uidvalidity=7, uid=5,
+        subject="", sender="", place="quarantine")])
     with_account.records_changed.emit()
     with_account.message_judged.emit(result)
     clock.advance(GROUP_S)
