@@ -219,7 +219,7 @@ class Controller(QObject):
             self.run(
                 account_id,
                 partial(self._act_job, kind, account, chosen),
-                partial(self._acted, sources),
+                partial(self._acted, sources, kind, chosen),
                 partial(self._act_failed, sources),
             )
         self.records_changed.emit()  # the rows show that they are being worked on
@@ -237,9 +237,42 @@ class Controller(QObject):
             )
         return act_on_records(account, password, kind, chosen, self.state, self.copies)
 
-    def _acted(self, sources: set[str], lines: list[str]) -> None:
+    def _acted(
+        self, sources: set[str], kind: str, chosen: list[MessageRecord], lines: list[str]
+    ) -> None:
         self.working -= sources
-        self.action_finished.emit(lines)
+        self.action_finished.emit(self._told(kind, chosen, lines))
+        self.records_changed.emit()
+
+    def _told(self, kind: str, chosen: list[MessageRecord], lines: list[str]) -> list[str]:
+        """What an action did, in the user's words, from where the model says each
+        message is now; where something was not done, the services' lines say why."""
+        now = {r.id: r for r in self.state.messages(chosen[0].account)} if chosen else {}
+        done = {
+            "quarantine": self.tr("Quarantined: {0}"),
+            "release": self.tr("Released: {0}"),
+            "delete": self.tr("Deleted from the server (a local copy is kept): {0}"),
+        }[kind]
+        told, stayed = [], []
+        for record in chosen:
+            after = now.get(record.id)
+            subject = record.subject or self.tr("(no subject)")
+            if after is not None and (after.place, after.location) != (
+                record.place,
+                record.location,
+            ):
+                told.append(done.format(subject))
+            else:
+                stayed.append(self.tr("Not changed: {0}").format(subject))
+        return told + (stayed + lines if stayed else [])
+
+    def _undone(self, batch: str, lines: list[str]) -> None:
+        """Say how many messages the undo put back (the journal marks them undone);
+        the services' lines say why any were not."""
+        entries = self.state.journal(batch=batch)
+        back = sum(e.state == "undone" for e in entries)
+        told = [self.tr("Undone: {0} message(s) put back where they were.").format(back)]
+        self.action_finished.emit(told if back == len(entries) else told + lines)
         self.records_changed.emit()
 
     def _act_failed(self, sources: set[str], error: BaseException) -> None:
@@ -279,7 +312,7 @@ class Controller(QObject):
         self.run(
             account.id,
             partial(self._act_job, "undo", account, []),
-            partial(self._acted, set()),
+            partial(self._undone, batch or ""),
         )
         return True
 

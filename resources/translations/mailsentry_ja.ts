@@ -351,6 +351,18 @@
         <translation>隔離を解除しました: {0}</translation>
     </message>
     <message>
+        <source>Deleted from the server (a local copy is kept): {0}</source>
+        <translation>サーバーから削除しました（コピーを手元に保存）: {0}</translation>
+    </message>
+    <message>
+        <source>Not changed: {0}</source>
+        <translation>変更されませんでした: {0}</translation>
+    </message>
+    <message>
+        <source>Undone: {0} message(s) put back where they were.</source>
+        <translation>元に戻しました: {0} 通のメールを元の場所に戻しました。</translation>
+    </message>
+    <message>
         <source>Removed from the demo mailbox: {0}</source>
         <translation>デモ用メールボックスから削除しました: {0}</translation>
     </message>
