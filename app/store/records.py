@@ -80,7 +80,8 @@ def date_timestamp(date: str) -> float:
 def message_details(facts: MessageFacts) -> dict[str, Any]:
     """The header lines (escaped) and, per attachment, what it shows and what it is."""
     return {
-        "headers": [f"{k}: {names.escape(v)}" for k, v in facts.headers],
+        # A folded line keeps its tab after unfolding: shown as the space it reads as.
+        "headers": [f"{k}: {names.escape(v.replace(chr(9), ' '))}" for k, v in facts.headers],
         "attachments": [attachment_details(p) for p in facts.attachments],
     }
 

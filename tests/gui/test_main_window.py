@@ -55,6 +55,16 @@ def test_hidden_characters_are_shown_escaped(qtbot, controller):
     assert "\u202e" not in text
 
 
+def test_folded_header_lines_read_unfolded(qtbot, controller):
+    window = MainWindow(controller)
+    qtbot.addWidget(window)
+    open_demo(qtbot, window)
+    select(window, "docm_stranger.eml")  # its Received line is folded with a tab
+    text = window.risk.toPlainText()
+    assert "[198.51.100.35]) by mail.example.co.jp" in text
+    assert "\\x09" not in text
+
+
 def test_verdict_filter_and_search(qtbot, controller):
     window = MainWindow(controller)
     qtbot.addWidget(window)
