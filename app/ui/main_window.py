@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.services.places import LOCAL_QUARANTINE
-from app.store.accounts import Account, AccountError
+from app.store.accounts import Account
 from app.store.state import MessageRecord
 from app.ui.controller import DEMO, Controller
+from app.ui.first_scan import FirstScanQuestion
 from app.ui.history_dialog import HistoryDialog
 from app.ui.icons import icon
 from app.ui.message_model import (
@@ -90,9 +91,8 @@ class MainWindow(QMainWindow):
         controller.records_changed.connect(self.refresh)
         controller.action_finished.connect(self._show_outcome)
         controller.error_raised.connect(self.show_banner)
-        controller.first_scan_held.connect(self._first_scan_held)
-        #: The open "first scan found mail to move" question, if any.
-        self.first_scan_box: QMessageBox | None = None
+        #: Asks what to do with what a first check would move (`app.ui.first_scan`).
+        self.first_scan = FirstScanQuestion(self)
         #: The open "judge again?" question, if any.
         self.question_box: QMessageBox | None = None
         controller.scan_started.connect(
@@ -448,86 +448,6 @@ class MainWindow(QMainWindow):
                 "them; it is not a spam filter and not an antivirus: keep your antivirus "
                 "up to date.</p>"
             ).format(html.escape(__version__)),
-        )
-
-    # -- the first scan ------------------------------------------------------------------
-    def _first_scan_held(self, account_id: str, items: list[tuple[str, str]]) -> None:
-        """An account's first check found mail its actions would move and moved nothing:
-        ask once whether to review it first or move it now; later, do as answered."""
-        try:
-            account = self.controller.accounts.store.get(account_id)
-        except AccountError:
-            return  # removed meanwhile
-        held = dict(items)
-        records = [r for r in self.controller.records() if r.source in held]
-        if account.first_scan == "act":  # answered "move them now" for an earlier folder
-            self._move_held(records, held)
-        elif account.first_scan == "review":
-            self._review_held(account, records)
-        elif self.first_scan_box is None:
-            self._ask_about_held(account, records, held)
-
-    def _ask_about_held(
-        self, account: Account, records: list[MessageRecord], held: dict[str, str]
-    ) -> None:
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setTextFormat(Qt.TextFormat.PlainText)  # the account's name is shown as it is
-        box.setWindowTitle(self.tr("First check of {0}").format(account.label))
-        box.setText(
-            self.tr(
-                "The first check of {0} found {1} message(s) that your settings would move "
-                "out of the inbox. Nothing has been moved yet."
-            ).format(account.label, len(records))
-        )
-        box.setInformativeText(
-            self.tr(
-                "Review them first: they stay where they are, listed here, and you decide. "
-                "Move them now: MailSentry moves them as your settings say (Undo brings "
-                "them back)."
-            )
-        )
-        box.setDetailedText("\n".join(self._held_line(r, held[r.source]) for r in records))
-        review = box.addButton(self.tr("Review them first"), QMessageBox.ButtonRole.RejectRole)
-        box.addButton(self.tr("Move them now"), QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(review)
-
-        def chosen(button: object) -> None:
-            self.first_scan_box = None
-            move_now = button is not review
-            self.controller.accounts.store.update(
-                account, first_scan="act" if move_now else "review"
-            )
-            if move_now:
-                self._move_held(records, held)
-            else:
-                self._review_held(account, records)
-
-        box.buttonClicked.connect(chosen)
-        self.first_scan_box = box
-        box.open()
-
-    def _held_line(self, record: MessageRecord, action: str) -> str:
-        verdict = self.model.display(record, "verdict")
-        what = self.tr("quarantine") if action == "quarantine" else self.tr("delete")
-        subject = self.model.display(record, "subject")
-        return f"{verdict} ({what}): {subject} — {self.model.display(record, 'sender')}"
-
-    def _move_held(self, records: list[MessageRecord], held: dict[str, str]) -> None:
-        for kind in ("quarantine", "delete"):
-            chosen = [r for r in records if held.get(r.source) == kind]
-            if chosen:
-                self.controller.act(kind, chosen)
-
-    def _review_held(self, account: Account, records: list[MessageRecord]) -> None:
-        """List the account's flagged mail, and say what waits for a decision."""
-        self.verdict_filter.setCurrentIndex(1)  # dangerous and suspicious
-        self.show_folder(account.id, None)
-        self.statusBar().showMessage(
-            self.tr(
-                "{0} message(s) in {1} wait for your decision: select them, then Quarantine "
-                "(Ctrl+J), Delete or Trust sender."
-            ).format(len(records), account.label)
         )
 
     def _context_menu(self, point: QPoint) -> None:

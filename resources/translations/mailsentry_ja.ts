@@ -773,6 +773,41 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
     </message>
 </context>
 <context>
+    <name>FirstScanQuestion</name>
+    <message>
+        <source>First check of {0}</source>
+        <translation>{0} の最初のチェック</translation>
+    </message>
+    <message>
+        <source>The first check of {0} found {1} message(s) that your settings would move out of the inbox. Nothing has been moved yet.</source>
+        <translation>{0} の最初のチェックで、設定どおりなら受信箱から移動するメールが {1} 通見つかりました。まだ何も移動していません。</translation>
+    </message>
+    <message>
+        <source>Review them first: they stay where they are, listed here, and you decide. Move them now: MailSentry moves them as your settings say (Undo brings them back).</source>
+        <translation>先に確認する: メールはそのまま残り、ここに一覧表示されます。処理はあなたが決めます。今すぐ移動する: 設定どおりに MailSentry が移動します（「元に戻す」で戻せます）。</translation>
+    </message>
+    <message>
+        <source>Review them first</source>
+        <translation>先に確認する</translation>
+    </message>
+    <message>
+        <source>Move them now</source>
+        <translation>今すぐ移動する</translation>
+    </message>
+    <message>
+        <source>quarantine</source>
+        <translation>隔離</translation>
+    </message>
+    <message>
+        <source>delete</source>
+        <translation>削除</translation>
+    </message>
+    <message>
+        <source>{0} message(s) in {1} wait for your decision: select them, then Quarantine (Ctrl+J), Delete or Trust sender.</source>
+        <translation>{1} の {0} 通のメールが判断を待っています。選んでから「隔離」（Ctrl+J）、「削除」、「差出人を信頼」のいずれかを選んでください。</translation>
+    </message>
+</context>
+<context>
     <name>HistoryDialog</name>
     <message>
         <source>History</source>
@@ -1032,38 +1067,6 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
     <message>
         <source>&lt;h3&gt;MailSentry {0}&lt;/h3&gt;&lt;p&gt;Finds dangerous mail on your mail server before your mail program downloads it, and says in plain words why it is dangerous.&lt;/p&gt;&lt;p&gt;MailSentry looks for programs and the tricks that hide them; it is not a spam filter and not an antivirus: keep your antivirus up to date.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MailSentry {0}&lt;/h3&gt;&lt;p&gt;メールソフトがダウンロードする前に、メールサーバー上の危険なメールを見つけ、なぜ危険なのかをわかりやすく説明します。&lt;/p&gt;&lt;p&gt;MailSentry が探すのはプログラムと、それを隠す手口です。迷惑メールフィルターでもウイルス対策ソフトでもありません。ウイルス対策ソフトは最新の状態にしておいてください。&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>First check of {0}</source>
-        <translation>{0} の最初のチェック</translation>
-    </message>
-    <message>
-        <source>The first check of {0} found {1} message(s) that your settings would move out of the inbox. Nothing has been moved yet.</source>
-        <translation>{0} の最初のチェックで、設定どおりなら受信箱から移動するメールが {1} 通見つかりました。まだ何も移動していません。</translation>
-    </message>
-    <message>
-        <source>Review them first: they stay where they are, listed here, and you decide. Move them now: MailSentry moves them as your settings say (Undo brings them back).</source>
-        <translation>先に確認する: メールはそのまま残り、ここに一覧表示されます。処理はあなたが決めます。今すぐ移動する: 設定どおりに MailSentry が移動します（「元に戻す」で戻せます）。</translation>
-    </message>
-    <message>
-        <source>Review them first</source>
-        <translation>先に確認する</translation>
-    </message>
-    <message>
-        <source>Move them now</source>
-        <translation>今すぐ移動する</translation>
-    </message>
-    <message>
-        <source>quarantine</source>
-        <translation>隔離</translation>
-    </message>
-    <message>
-        <source>delete</source>
-        <translation>削除</translation>
-    </message>
-    <message>
-        <source>{0} message(s) in {1} wait for your decision: select them, then Quarantine (Ctrl+J), Delete or Trust sender.</source>
-        <translation>{1} の {0} 通のメールが判断を待っています。選んでから「隔離」（Ctrl+J）、「削除」、「差出人を信頼」のいずれかを選んでください。</translation>
     </message>
     <message>
         <source>All mail</source>

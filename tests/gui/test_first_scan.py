@@ -31,10 +31,10 @@ def setup(qtbot, controller, dovecot, user, monkeypatch):
     qtbot.addWidget(window)
     with qtbot.waitSignal(controller.first_scan_held, timeout=TIMEOUT_MS):
         controller.check_now()
-    qtbot.waitUntil(lambda: window.first_scan_box is not None, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.first_scan.box is not None, timeout=TIMEOUT_MS)
     assert on_server(dovecot, user, "Quarantine") == []  # nothing moved yet
     assert len(on_server(dovecot, user, "INBOX")) == 2
-    box = window.first_scan_box
+    box = window.first_scan.box
     assert "found 1 message(s)" in box.text() and "Nothing has been moved yet" in box.text()
     assert "Dangerous (quarantine)" in box.detailedText()
     return window, box
@@ -50,7 +50,7 @@ def test_move_them_now(qtbot, controller, dovecot, mail_user, monkeypatch):
         click(box, "Move them now")
     assert len(on_server(dovecot, mail_user, "Quarantine")) == 1
     assert controller.accounts.store.get("first").first_scan == "act"
-    assert window.first_scan_box is None
+    assert window.first_scan.box is None
 
 
 def test_review_them_first(qtbot, controller, dovecot, mail_user, monkeypatch):
