@@ -59,17 +59,22 @@ def add_account(controller, dovecot, user, monkeypatch, protocol):
         username=user.name, address="yamazaki@example.co.jp"))
 
 
-def test_imap_preview_reads_the_text_part_and_leaves_the_message_unread(
-    qtbot, controller, dovecot, mail_user, monkeypatch
-):
-    dovecot.append_many(mail_user.name, mail_user.password, "INBOX",
-                        [PARCEL.read_bytes(), JAPANESE.read_bytes()])
-    add_account(controller, dovecot, mail_user, monkeypatch, "imap")
+def checked(qtbot, controller, dovecot, user, monkeypatch, protocol, messages):  # noqa: PLR0917
+    """A window over an account whose INBOX holds ``messages``, checked once."""
+    dovecot.append_many(user.name, user.password, "INBOX", [m.read_bytes() for m in messages])
+    add_account(controller, dovecot, user, monkeypatch, protocol)
     window = MainWindow(controller)
     qtbot.addWidget(window)
     with qtbot.waitSignal(controller.scan_finished, timeout=TIMEOUT_MS):
         controller.check_now()
+    return window
 
+
+def test_imap_preview_reads_the_text_part_and_leaves_the_message_unread(
+    qtbot, controller, dovecot, mail_user, monkeypatch
+):
+    window = checked(qtbot, controller, dovecot, mail_user, monkeypatch, "imap",
+                     [PARCEL, JAPANESE])
     select(qtbot, window, "Your parcel could not be delivered")
     check_html_preview(window, shown_text(qtbot, window))
 
@@ -88,12 +93,7 @@ def test_imap_preview_reads_the_text_part_and_leaves_the_message_unread(
 def test_pop3_preview_reads_the_first_lines_with_top(
     qtbot, controller, dovecot, mail_user, monkeypatch
 ):
-    dovecot.append_many(mail_user.name, mail_user.password, "INBOX", [PARCEL.read_bytes()])
-    add_account(controller, dovecot, mail_user, monkeypatch, "pop3")
-    window = MainWindow(controller)
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(controller.scan_finished, timeout=TIMEOUT_MS):
-        controller.check_now()
+    window = checked(qtbot, controller, dovecot, mail_user, monkeypatch, "pop3", [PARCEL])
     select(qtbot, window, "Your parcel could not be delivered")
     check_html_preview(window, shown_text(qtbot, window))
 
