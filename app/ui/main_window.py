@@ -57,12 +57,13 @@ def _folder_order(folder: str) -> tuple[bool, str]:
 
 def _can(kind: str, records: list[MessageRecord]) -> list[MessageRecord]:
     """The messages ``kind`` applies to where each is now: quarantine what is in a
-    folder, release what is in an IMAP quarantine, delete either."""
+    folder, release what is in an IMAP quarantine (POP3 cannot take mail back), delete
+    from either (a local copy is kept)."""
     if kind == "quarantine":
         return [r for r in records if r.place == "folder"]
     if kind == "release":
         return [r for r in records if r.quarantined and not r.uidl]
-    return [r for r in records if r.place == "folder" or (r.quarantined and not r.uidl)]
+    return [r for r in records if r.place in ("folder", "quarantine")]
 
 
 class MainWindow(QMainWindow):
