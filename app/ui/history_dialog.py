@@ -72,14 +72,15 @@ class HistoryDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        subjects = {r.message_id: r.subject for r in records if r.message_id}
+        no_subject = self.tr("(no subject)")
+        subjects = {r.message_id: r.subject or no_subject for r in records if r.message_id}
         entries = [e for e in state.journal() if e.state != "pending"][::-1][:MAX_ROWS]
         self.table.setRowCount(len(entries))
         for row, entry in enumerate(entries):
             cells = (
                 _when(entry),
                 self._what(entry),
-                subjects.get(entry.message_id or "", "") or entry.message_id or "",
+                subjects.get(entry.message_id or "") or entry.message_id or "",
                 _place(entry.src_folder, entry.uidl),
                 _place(entry.dst_folder, entry.uidl) or entry.local_copy or "",
                 labels.get(entry.account, entry.account),

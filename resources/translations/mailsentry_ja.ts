@@ -842,6 +842,10 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
         <translation>アカウント</translation>
     </message>
     <message>
+        <source>(no subject)</source>
+        <translation>（件名なし）</translation>
+    </message>
+    <message>
         <source>Quarantined</source>
         <translation>隔離</translation>
     </message>
