@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.store.accounts import Account
+from app.ui.history_dialog import HistoryDialog
 from app.ui.main_window import MainWindow
 from app.ui.message_model import DELETED, RECORD_ROLE
 from tests.gui.test_end_to_end import on_server
@@ -80,6 +81,17 @@ def test_quarantine_folder_view_search_and_release(qtbot, controller, dovecot, m
     released = [r for r in window.model.records() if r.key == record.key]
     assert [(r.folder, r.action) for r in released] == [("INBOX", "release")]
     assert tree_row(window, "INBOX") == ("INBOX", "1", "")
+
+    # The history (Ctrl+H) says what was moved, when, from where to where.
+    window.act_history.trigger()
+    history = window.findChild(HistoryDialog)
+    table = history.table
+    lines = [tuple(table.item(r, c).text() for c in (1, 2, 3, 4))
+             for r in range(table.rowCount())]
+    assert lines[0] == ("Released", "(no subject)", "Quarantine", "INBOX")  # newest first
+    assert ("Quarantined", "(no subject)", "INBOX", "Quarantine") in lines
+    assert all(table.item(r, 0).text().startswith("20") for r in range(table.rowCount()))
+    history.close()
 
 
 def test_rescan_after_trust(qtbot, controller, dovecot, mail_user, monkeypatch):
