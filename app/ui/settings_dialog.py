@@ -149,8 +149,10 @@ class SettingsDialog(QDialog):
         if setting.type is int:
             spin = QSpinBox()
             spin.setRange(0, INT_MAX)
-            if setting.key.endswith("_seconds"):
-                spin.setSuffix(self.tr(" seconds"))
+            units = {"_seconds": self.tr(" seconds"), "_minutes": self.tr(" minutes"), "_mb": " MB"}
+            for ending, unit in units.items():
+                if setting.key.endswith(ending):
+                    spin.setSuffix(unit)
             return spin
         if setting.type is list:
             edit = QPlainTextEdit()

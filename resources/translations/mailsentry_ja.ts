@@ -1577,6 +1577,10 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
         <translation> 秒</translation>
     </message>
     <message>
+        <source> minutes</source>
+        <translation> 分</translation>
+    </message>
+    <message>
         <source>One per line</source>
         <translation>1 行に 1 つ</translation>
     </message>

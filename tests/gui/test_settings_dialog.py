@@ -172,6 +172,8 @@ def test_choices_are_shown_in_words(qtbot: QtBot, store: SettingsStore) -> None:
             assert not shown & set(setting.choices), shown  # never the raw value
     assert dialog.widgets["actions.clean"].isHidden()  # one choice: nothing to decide
     assert dialog.widgets["watch.poll_seconds"].suffix().strip() == "seconds"
+    assert dialog.widgets["watch.pop3_session_minutes"].suffix().strip() == "minutes"
+    assert dialog.widgets["watch.pop3_max_message_mb"].suffix().strip() == "MB"
 
 
 def test_only_trust_and_attachment_settings_call_for_judging_again() -> None:
