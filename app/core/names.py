@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import unquote
 
 #: Bidirectional controls: they reorder how the rest of the name is displayed.
@@ -72,11 +73,14 @@ def basename(name: str) -> str:
     return re.split(r"[\\/]", name)[-1]
 
 
+@lru_cache(maxsize=4096)
 def windows_name(name: str) -> str:
     """The name Windows would store: hidden characters removed, trailing dots and
-    spaces dropped, and everything after a NUL cut off."""
+    spaces dropped, and everything after a NUL cut off. (Every detector asks about the
+    same few names: they are remembered.)"""
     name = basename(name).split("\x00", 1)[0]
-    name = "".join(c for c in name if not is_hidden_char(c))
+    if _NEEDS_ESCAPE.search(name):
+        name = "".join(c for c in name if not is_hidden_char(c))
     return name.rstrip(" .")
 
 
@@ -92,6 +96,7 @@ def extension(name: str) -> str:
     return ext.strip().lower() if dot and stem else ""
 
 
+@lru_cache(maxsize=4096)
 def extensions_of(name: str) -> tuple[str, ...]:
     """Every extension a program might act on for this name, most likely first.
 
