@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import sysconfig
+import tarfile
 import zipfile
 from email import policy
 from email.message import EmailMessage
@@ -59,6 +60,17 @@ def _ooxml() -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<document/>")
+    return buffer.getvalue()
+
+
+def _tar_gz() -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name in ("project-1.0/src/main.c", "project-1.0/Makefile", "project-1.0/README"):
+            data = b"/* MailSentry harmless test source */\n"
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
     return buffer.getvalue()
 
 
@@ -116,6 +128,10 @@ def _honest() -> dict[str, EmailMessage]:
     msg = out["scan_without_text"] = _base("Scan")
     msg.set_content("")
     msg.add_attachment(PDF, maintype="application", subtype="pdf", filename="scan0001.pdf")
+    msg = out["source_tarball"] = _base("Sources")
+    msg.set_content("The sources of release 1.0.")
+    msg.add_attachment(_tar_gz(), maintype="application", subtype="gzip",
+                       filename="project-1.0.tar.gz")
     msg = out["auto_reply"] = _base("Out of office")
     msg["Auto-Submitted"] = "auto-replied"
     msg["Return-Path"] = "<>"
