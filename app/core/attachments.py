@@ -47,3 +47,14 @@ def archive_executables(part: Part, policy: ExtensionPolicy) -> list[str]:
         if any(policy.tier(ext) == "block" for ext in names.extensions_of(member)):
             out.append(member)
     return out + [f"{m} (a program by its content)" for m in part.archive.programs if m not in out]
+
+
+def names_inside(part: Part) -> list[tuple[str, str]]:
+    """Every name a person may see for this part: its own names, then the names of the
+    files its archive holds, each with the words that say where it is (``""`` for the
+    part's own name, ``"x.zip holds "`` for a member)."""
+    out = [(name, "") for name in part.names]
+    if part.archive is not None:
+        where = f"{shown_name(part)} holds "
+        out += [(member, where) for member in part.archive.members]
+    return out

@@ -530,9 +530,10 @@ text) and is judged by its name alone.</source>
     <message>
         <source>A name like invoice.pdf.exe or photo.jpg.scr shows a harmless type first; when
 Windows hides known extensions the person sees only invoice.pdf. The last extension
-is what counts: this file is a program.</source>
+is what counts: this file is a program. Names of the files inside an attached archive
+are read the same way.</source>
         <extracomment>explanation: DOUBLE_EXTENSION</extracomment>
-        <translation>invoice.pdf.exe や photo.jpg.scr のような名前は、無害な種類を先に見せます。Windows が既知の拡張子を隠す設定だと、invoice.pdf としか見えません。意味を持つのは最後の拡張子で、このファイルはプログラムです。</translation>
+        <translation>invoice.pdf.exe や photo.jpg.scr のような名前は、無害な種類を先に見せます。Windows が既知の拡張子を隠す設定だと、invoice.pdf としか見えません。意味を持つのは最後の拡張子で、このファイルはプログラムです。添付されたアーカイブの中のファイル名も同じように読みます。</translation>
     </message>
     <message>
         <source>The file name contains invisible or direction-changing characters.</source>
@@ -604,9 +605,11 @@ file as the type you see; if its content is a program, it is one.</source>
         <source>A long run of spaces, underscores, dots or dashes in the middle of a name
 (report.pdf                                .exe) makes the mail client cut the name
 off before the real extension. Look at the end of the name: that is the type of the
-file. A name that is merely long, with no padding, is not counted here.</source>
+file. A name that is merely long, with no padding, is not counted here, nor one that
+goes on well past its run of blanks; the names of files inside an attached archive are
+checked too.</source>
         <extracomment>explanation: PADDED_NAME</extracomment>
-        <translation>名前の途中に空白、アンダースコア、ドット、ダッシュが長く続いている（report.pdf                                .exe）ため、メールソフトは本当の拡張子の手前で名前を切って表示します。名前の最後を見てください。それがファイルの種類です。単に長いだけで、詰め物のない名前はここでは数えません。</translation>
+        <translation>名前の途中に空白、アンダースコア、ドット、ダッシュが長く続いている（report.pdf                                .exe）ため、メールソフトは本当の拡張子の手前で名前を切って表示します。名前の最後を見てください。それがファイルの種類です。単に長いだけで詰め物のない名前や、詰め物のあとにも名前が長く続くものはここでは数えません。添付されたアーカイブの中のファイル名も調べます。</translation>
     </message>
     <message>
         <source>The program&apos;s name is eight random capital letters, as worms make them.</source>

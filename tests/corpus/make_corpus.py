@@ -2356,6 +2356,23 @@ def _() -> str:
 
 
 
+
+@case("zip_double_extension_colleague")
+def _() -> str:
+    # A colleague's zip holding "invoice.pdf.exe": a known sender, but the program
+    # inside hides behind a decoy extension.
+    return exe_mail("invoice.zip", data=zip_bytes([("invoice.pdf.exe", exe())]),
+                    frm=COLLEAGUE, subject="invoice")
+
+
+@case("underscores_inside_name")
+def _() -> str:
+    # A run of underscores in the middle of a long, honest name: nothing is pushed out
+    # of sight, the name goes on well after it.
+    return exe_mail("Minutes__________2024-01-15_board_meeting.pdf", data=PDF,
+                    frm="Bob <bob@example.net>", subject="minutes")
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     for old in OUT.glob("*.eml"):

@@ -2,7 +2,8 @@
 
 A name like ``invoice.pdf.exe`` or ``photo.jpg.scr`` shows a harmless type first; when
 Windows hides known extensions the person sees only ``invoice.pdf``. The last extension
-is what counts: this file is a program.
+is what counts: this file is a program. Names of the files inside an attached archive
+are read the same way.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.core import names
+from app.core.attachments import names_inside
 from app.core.detectors.base import Context, Hit
 from app.core.facts import MessageFacts
 from app.core.findings import Severity
@@ -72,13 +74,12 @@ DECOYS = frozenset(
 
 def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
     for part in facts.attachments:
-        for name in part.names:
+        for name, where in names_inside(part):
             exts = names.all_extensions(name)
             if len(exts) < 2:
                 continue
             last, decoy = exts[-1], exts[-2]
             if ctx.policy.tier(last) in ("block", "warn") and decoy in DECOYS:
-                yield Hit(
-                    (f"{names.escape(name)} (looks like .{decoy}, really .{last})",), part.path
-                )
+                shown = f"{where}{names.escape(name)} (looks like .{decoy}, really .{last})"
+                yield Hit((shown,), part.path)
                 break

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from app.core import names
-from app.core.attachments import shown_name
+from app.core.attachments import names_inside
 from app.core.detectors.base import Context, Hit
 from app.core.facts import MessageFacts
 from app.core.findings import Severity
@@ -29,8 +29,7 @@ SEVERITY = Severity.HIGH
 
 def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
     for part in facts.attachments:
-        members = part.archive.members if part.archive is not None else ()
-        for name in (*part.names, *members):
+        for name, where in names_inside(part):
             hidden = [
                 names.escape(c)
                 for i, c in enumerate(name)
@@ -38,7 +37,6 @@ def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
             ]
             if hidden:
                 shown = ", ".join(dict.fromkeys(hidden))
-                where = "" if name in part.names else f"{shown_name(part)} holds "
                 yield Hit((f"{where}{names.escape(name)} (hidden: {shown})",), part.path)
                 break
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.core import names
-from app.core.attachments import shown_name
+from app.core.attachments import names_inside
 from app.core.detectors.base import Context, Hit
 from app.core.facts import MessageFacts
 from app.core.findings import Severity
@@ -26,13 +26,11 @@ SEVERITY = Severity.HIGH
 
 def detect(facts: MessageFacts, ctx: Context) -> Iterator[Hit]:
     for part in facts.attachments:
-        members = part.archive.members if part.archive is not None else ()
-        for name in (*part.names, *members):
+        for name, where in names_inside(part):
             found = lookalike_extension(name)
             if found is None or ctx.policy.tier(found[1]) is None:
                 continue
             real, seen = found
-            where = "" if name in part.names else f"{shown_name(part)} holds "
             really = f"really .{names.escape(real)}" if real else "really no extension"
             yield Hit((f"{where}{names.escape(name)} (reads as .{seen}, {really})",), part.path)
             break
