@@ -17,6 +17,8 @@ looks like a program's is a trick (*suspicious*).
 from __future__ import annotations
 
 import base64
+import io
+import zipfile
 from collections.abc import Callable
 
 import pytest
@@ -145,3 +147,30 @@ def test_colons_in_ordinary_names_are_not_streams():
         assert judged(message(octet(f'attachment; filename="{name}"'), b"%PDF-1.4\n"))[0] is (
             Level.CLEAN
         ), name
+
+
+#: class -> how a trick hides ``invoice.ext`` inside an archive.
+MEMBER_TRICKS: dict[str, Callable[[str], str]] = {
+    "double_extension": lambda ext: f"invoice.pdf.{ext}",
+    "right_to_left_override": lambda ext: f"invoice_\u202efdp.{ext}",
+    "zero_width_space": lambda ext: f"invoice\u200b.{ext}",
+    "trailing_space_folder": lambda ext: f"invoice.pdf /invoice.pdf .{ext}",
+    "padded": lambda ext: f"invoice.pdf{' ' * 30}.{ext}",
+}
+
+
+def zipped(member: str, data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(member, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("trick", sorted(MEMBER_TRICKS))
+def test_a_program_hidden_by_a_trick_inside_an_archive_is_dangerous_even_from_a_colleague(trick):
+    for ext in PROGRAM_TYPES:
+        raw = message(octet('attachment; filename="invoice.zip"'),
+                      zipped(MEMBER_TRICKS[trick](ext), SCRIPT))
+        raw = raw.replace(b"Sales Team <sales@shop.example>", b"Tanaka <tanaka@example.co.jp>")
+        level, ids = judged(raw)
+        assert level is Level.DANGEROUS, (trick, ext, sorted(ids))
