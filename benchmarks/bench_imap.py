@@ -70,6 +70,7 @@ from app.mail.connect import open_imap, open_pop3
 from app.mail.imap_actions import Target, quarantine
 from app.mail.imap_facts import HEADER_ITEM, BuildStats, ImapFactsBuilder
 from app.mail.imap_scan import scan_folder
+from app.mail.imap_session import Connection
 from app.mail.imap_watch import watch_folder
 from app.mail.pop3 import ALL_LINES, scan_pop3
 from app.store.accounts import Account
@@ -559,8 +560,8 @@ def idle_latency(account: Account, password: str, state_path: Path) -> dict[str,
     scans: queue.Queue[tuple[float, dict[int, str]]] = queue.Queue()
     errors: list[str] = []
 
-    def on_change(client: IMAPClient) -> None:
-        found = scan_folder(client, account, FOLDER, state, rules)
+    def on_change(connection: Connection) -> None:
+        found = scan_folder(connection, account, FOLDER, state, rules)
         scans.put((time.perf_counter(), {m.uid: m.verdict.level.value for m in found}))
 
     notified: list[float] = []

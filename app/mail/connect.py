@@ -15,6 +15,7 @@ import socket
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from typing import BinaryIO
 
 import imapclient
 import imapclient.exceptions
@@ -33,6 +34,9 @@ from app.mail.errors import (
 from app.store.accounts import Account
 
 TIMEOUT_S = 30.0
+#: Lines (and bytes a line) read before STARTTLS's answer when describing a certificate.
+PREAMBLE_MAX_LINES = 64
+PREAMBLE_MAX_LINE = 8192
 POP3_MAX_LINE = 1 << 20  # poplib's 2048-byte limit refuses real mail
 
 
@@ -101,15 +105,25 @@ def peer_certificate(account: Account) -> bytes:
 
 
 def _starttls_preamble(sock: socket.socket, protocol: str) -> None:
+    """Greeting, STARTTLS (STLS) and its answer, read with bounds: a server that closes
+    the connection or talks without end ends the attempt."""
     reader = sock.makefile("rb")
-    reader.readline()
+    _preamble_line(reader)
     if protocol == "imap":
         sock.sendall(b"a STARTTLS\r\n")
-        while not reader.readline().startswith(b"a "):
-            pass
-    else:
-        sock.sendall(b"STLS\r\n")
-        reader.readline()
+        for _ in range(PREAMBLE_MAX_LINES):
+            if _preamble_line(reader).startswith(b"a "):
+                return
+        raise TLSRefused("the server did not answer STARTTLS")
+    sock.sendall(b"STLS\r\n")
+    _preamble_line(reader)
+
+
+def _preamble_line(reader: BinaryIO) -> bytes:
+    line = reader.readline(PREAMBLE_MAX_LINE)
+    if not line.endswith(b"\n"):
+        raise TLSRefused("the server closed the connection before encryption began")
+    return line
 
 
 def _check_pin(account: Account, der: bytes | None) -> None:
@@ -138,6 +152,41 @@ def _mapped_errors(account: Account) -> Iterator[None]:
         raise ConnectionLost(str(error)) from None
     except OSError as error:
         raise ServerUnreachable(f"{account.host}:{account.port}: {error}") from None
+
+
+def as_mail_error(error: Exception) -> MailError:
+    """Any exception out of a server session, as a `MailError` in plain words."""
+    if isinstance(error, MailError):
+        return error
+    if isinstance(error, imaplib.IMAP4.abort):
+        return ConnectionLost(_plain(error))
+    if isinstance(error, TimeoutError):
+        return ConnectionLost(f"the server stopped answering: {_plain(error)}")
+    if isinstance(error, OSError):
+        return ConnectionLost(_plain(error))
+    if isinstance(error, imapclient.exceptions.IMAPClientError):
+        return ServerError(_plain(error))
+    if isinstance(error, RecursionError | MemoryError):
+        return ServerError("the server sent an answer too large or too deeply nested to read")
+    return ServerError(f"the server sent an answer MailSentry cannot read ({type(error).__name__})")
+
+
+def _plain(error: Exception) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+@contextmanager
+def server_errors() -> Iterator[None]:
+    """Around commands on an open session: whatever the server does ends as a
+    `MailError` (never a traceback)."""
+    try:
+        yield
+    except Exception as error:
+        mapped = as_mail_error(error)
+        if mapped is error:
+            raise
+        raise mapped from None
 
 
 def open_imap(account: Account, password: str, timeout: float = TIMEOUT_S) -> imapclient.IMAPClient:

@@ -15,6 +15,12 @@ The part headers are interpreted by the same `describe_part` as the raw builder,
 names and types agree exactly. Where a message could be read two ways, or a part's
 encoding is unknown, the raw builder is the only reliable reader: that message is
 downloaded whole and judged from its bytes (``fallbacks`` counts them).
+
+One message never stops more than itself: a command that fails for a batch is split
+until the message that makes it fail is alone; that message is then downloaded whole
+(up to `MAX_WHOLE_BYTES`) and, when even that fails, judged *unreadable* with the
+reason. A command that loses the connection (a server that drops it on one message)
+opens a new session and carries on the same way.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import imapclient.exceptions
 from imapclient.response_types import BodyData
@@ -39,9 +45,19 @@ from app.core.parse import (
     may_hold_encoded_files,
     readings,
 )
+from app.mail.errors import ConnectionLost, MailError
 
 BATCH = 500
 MAX_DETAIL_PARTS = 200
+#: The largest message downloaded whole to be read from its bytes (the raw reader needs
+#: about five times a message's size in memory: this keeps a message under ~200 MB).
+MAX_WHOLE_BYTES = 40 << 20
+#: Connections lost one after another with no command answered in between before the
+#: scan gives up: enough to isolate one message that drops the connection in a full
+#: batch by halving (log2 of `BATCH`, plus the whole download).
+MAX_LOSSES_IN_ROW = 12
+#: A BODYSTRUCTURE nested deeper than this is not walked (the raw reader stops earlier).
+_MAX_TREE_DEPTH = MAX_DEPTH + 8
 _KNOWN_ENCODINGS = ("7bit", "8bit", "binary", "base64", "quoted-printable", "")
 _FIELDS = " ".join(name.upper() for name in HEADER_FIELDS)
 HEADER_ITEM = f"BODY.PEEK[HEADER.FIELDS ({_FIELDS})]"
@@ -49,7 +65,55 @@ HEADER_ITEM = f"BODY.PEEK[HEADER.FIELDS ({_FIELDS})]"
 #: transfer encoding (base64 grows 4/3 plus line breaks; quoted-printable up to 3x).
 _HEAD_FETCH = {"base64": HEAD_BYTES * 4 // 3 + 48, "quoted-printable": HEAD_BYTES * 3}
 
-Fetch = Callable[[Sequence[int], Sequence[str]], dict[int, dict[bytes, Any]]]
+_T = TypeVar("_T")
+
+
+class Source(Protocol):
+    """The IMAP commands the builder needs, on the selected folder."""
+
+    def fetch(self, uids: Sequence[int], items: Sequence[str]) -> dict[int, dict[bytes, Any]]:
+        """``UID FETCH``."""
+
+    def search_uu(self, uids: Sequence[int]) -> set[int]:
+        """The UIDs whose body may hold a uuencoded, yEnc or BinHex file (server-side
+        search)."""
+
+    def fetch_raw(self, uid: int, limit: int) -> bytes | None:
+        """Up to ``limit + 1`` bytes of the whole message; None if the server sent none."""
+
+    def present(self, uids: Sequence[int]) -> set[int]:
+        """Which of ``uids`` the folder still holds."""
+
+    def reconnect(self) -> None:
+        """A new session on the same folder; raises `MailError` when there is none."""
+
+
+class MalformedStructure(ValueError):
+    """A BODYSTRUCTURE that does not describe a message."""
+
+
+def lost_connection(error: BaseException) -> bool:
+    """True when ``error`` leaves the session unusable (imaplib's abort, a socket error,
+    a timeout): the next command needs a new connection."""
+    return isinstance(error, imapclient.exceptions.IMAPClientAbortError | OSError)
+
+
+def failure_reason(error: BaseException) -> str:
+    """Why a command failed for one message, in a plain sentence."""
+    if lost_connection(error):
+        return f"the server dropped the connection while sending it ({_short(error)})"
+    if isinstance(error, imapclient.exceptions.IMAPClientError):
+        return f"the server refused to send it ({_short(error)})"
+    if isinstance(error, RecursionError):
+        return "the server described it as nested too deeply"
+    if isinstance(error, MalformedStructure):
+        return f"the server described its structure wrongly ({_short(error)})"
+    return f"the server's answer for it could not be read ({type(error).__name__})"
+
+
+def _short(error: BaseException) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
 
 
 @dataclass
@@ -75,34 +139,49 @@ class BuildStats:
 
 
 def tree(structure: Any) -> Node:
-    """The part tree of an imapclient ``BodyData`` (the root has path "")."""
-    if structure.is_multipart:
+    """The part tree of an imapclient ``BodyData`` (the root has path "");
+    `MalformedStructure` when it describes no message."""
+    if not isinstance(structure, tuple | list) or not structure:
+        raise MalformedStructure("no structure")
+    if isinstance(structure[0], list):
         root = Node("", "multipart", "7bit", None)
-        root.children = [_node(child, str(i)) for i, child in enumerate(structure[0], 1)]
+        root.children = [_node(c, str(i), depth=1) for i, c in enumerate(structure[0], 1)]
         return root
     return _node(structure, "1", header_section=None)
 
 
-def _node(body: Any, path: str, header_section: str | None = "") -> Node:
+def _node(body: Any, path: str, header_section: str | None = "", depth: int = 0) -> Node:
+    if depth > _MAX_TREE_DEPTH:
+        raise MalformedStructure("nested too deeply")
+    if not isinstance(body, tuple | list) or not body:
+        raise MalformedStructure(f"part {path} is empty")
     section = f"{path}.MIME" if header_section == "" else header_section
     if isinstance(body[0], list):
         node = Node(path, "multipart", "7bit", section)
-        node.children = [_node(c, f"{path}.{i}") for i, c in enumerate(body[0], 1)]
+        node.children = [_node(c, f"{path}.{i}", depth=depth + 1) for i, c in enumerate(body[0], 1)]
         return node
+    if len(body) < 7:
+        raise MalformedStructure(f"part {path} has {len(body)} fields")
     maintype = _text(body[0]).lower()
     subtype = _text(body[1]).lower()
-    encoding = _text(body[5]).lower() if len(body) > 5 else ""
-    if maintype == "message" and subtype in ("rfc822", "global") and len(body) > 8:
+    encoding = _text(body[5]).lower()
+    inner = body[8] if len(body) > 8 else None
+    # Dovecot does not open message/global: its inner structure is NIL. Such a part is
+    # a leaf here, and a message type as a leaf is read from the raw bytes.
+    opened = isinstance(inner, tuple | list)
+    if maintype == "message" and subtype in ("rfc822", "global") and opened:
         node = Node(path, "message", encoding, section)
-        inner = BodyData.create(body[8]) if isinstance(body[8], tuple) else body[8]
+        inner = BodyData.create(inner) if isinstance(inner, tuple) else inner
         if inner and isinstance(inner[0], list):
             body_node = Node(f"{path}.TEXT", "multipart", "7bit", f"{path}.HEADER")
-            body_node.children = [_node(c, f"{path}.{i}") for i, c in enumerate(inner[0], 1)]
+            body_node.children = [
+                _node(c, f"{path}.{i}", depth=depth + 2) for i, c in enumerate(inner[0], 1)
+            ]
         else:
-            body_node = _node(inner, f"{path}.1", header_section=f"{path}.HEADER")
+            body_node = _node(inner, f"{path}.1", f"{path}.HEADER", depth + 1)
         node.children = [body_node]
         return node
-    encoded_size = body[6] if len(body) > 6 and isinstance(body[6], int) else 0
+    encoded_size = body[6] if isinstance(body[6], int) else 0
     return Node(path, "leaf", encoding, section, encoded_size)
 
 
@@ -132,70 +211,161 @@ class _Pending:
 
 
 class ImapFactsBuilder:
-    """Builds facts for UIDs of the selected folder through a ``fetch`` function.
+    """Builds facts for UIDs of the selected folder through a `Source` of commands.
 
-    ``fetch(uids, items)`` is `IMAPClient.fetch`; ``search_uu(uids)`` returns the UIDs
-    whose body may hold a uuencoded, yEnc or BinHex file (server-side search);
-    ``fetch_raw(uid)`` downloads a whole message for the fallback. Kept apart from the
-    connection so the facts logic can be read (and tested) on its own.
+    Kept apart from the connection so the facts logic can be read (and tested) on its
+    own. ``gone`` collects the UIDs the folder no longer held when they were asked for.
     """
 
-    def __init__(
-        self,
-        fetch: Fetch,
-        search_uu: Callable[[Sequence[int]], set[int]],
-        fetch_raw: Callable[[int], bytes],
-    ) -> None:
-        self._fetch = fetch
-        self._search_uu = search_uu
-        self._fetch_raw = fetch_raw
+    def __init__(self, source: Source) -> None:
+        self._source = source
+        self._losses_in_row = 0
         self.stats = BuildStats()
+        self.gone: set[int] = set()
 
     def build(self, uids: Sequence[int]) -> dict[int, list[MessageFacts]]:
-        """Every reading of every message in ``uids`` (missing UIDs are left out)."""
+        """Every reading of every message in ``uids`` still on the server; a message
+        that could not be read is one reading with a defect that says why."""
         out: dict[int, list[MessageFacts]] = {}
         for start in range(0, len(uids), BATCH):
             out.update(self._build_batch(uids[start : start + BATCH]))
         return out
 
-    def _fetch_counted(self, uids: Sequence[int], items: Sequence[str]) -> dict[int, Any]:
+    def _command(self, call: Callable[[], _T]) -> _T:
+        """Run one command. When it loses the connection, open a new session before
+        the error goes on to the caller, which then treats it as that command's
+        failure; too many losses in a row end the scan (the server, not a message)."""
         self.stats.commands += 1
-        return self._fetch(uids, items)
+        try:
+            result = call()
+        except MailError:
+            raise
+        except Exception as error:
+            if lost_connection(error):
+                self._losses_in_row += 1
+                if self._losses_in_row > MAX_LOSSES_IN_ROW:
+                    raise ConnectionLost(
+                        f"lost {self._losses_in_row} times in a row: {_short(error)}"
+                    ) from None
+                self._source.reconnect()
+            raise
+        self._losses_in_row = 0
+        return result
+
+    def _fetch_split(
+        self, uids: Sequence[int], items: Sequence[str]
+    ) -> tuple[dict[int, dict[bytes, Any]], dict[int, str]]:
+        """One FETCH for many messages, and why it failed for those it failed for.
+        Dovecot refuses the whole command when one message has a broken part (or drops
+        the connection on it), so a failed group is split in halves until each message
+        that fails is alone."""
+        try:
+            fetched = self._command(lambda: self._source.fetch(uids, items))
+        except MailError:
+            raise
+        except Exception as error:  # noqa: BLE001 - whatever one message does stays its own
+            if len(uids) == 1:
+                return {}, {uids[0]: failure_reason(error)}
+            middle = len(uids) // 2
+            head, head_failed = self._fetch_split(uids[:middle], items)
+            tail, tail_failed = self._fetch_split(uids[middle:], items)
+            return {**head, **tail}, {**head_failed, **tail_failed}
+        for data in fetched.values():
+            self.stats.content_bytes += sum(
+                len(v) for k, v in data.items() if isinstance(v, bytes) and k != b"SEQ"
+            )
+        return dict(fetched), {}
 
     def _build_batch(self, uids: Sequence[int]) -> dict[int, list[MessageFacts]]:
-        first = self._fetch_counted(uids, ["BODYSTRUCTURE", "RFC822.SIZE", HEADER_ITEM])
-        pending = [
-            _Pending(
-                uid,
-                _header_bytes(data),
-                int(data.get(b"RFC822.SIZE", 0)),
-                tree(data[b"BODYSTRUCTURE"]),
-            )
-            for uid, data in first.items()
-            if b"BODYSTRUCTURE" in data
-        ]
-        self.stats.messages += len(pending)
-        details = self._fetch_details(pending)
-        uu_candidates: set[int] = set()
-        if pending:
-            self.stats.commands += 1
-            uu_candidates = self._search_uu([p.uid for p in pending])
+        first, failed = self._fetch_split(uids, ["BODYSTRUCTURE", "RFC822.SIZE", HEADER_ITEM])
         out: dict[int, list[MessageFacts]] = {}
+        pending: list[_Pending] = []
+        for uid in uids:
+            data = first.get(uid)
+            if data is None or b"BODYSTRUCTURE" not in data:
+                reason = failed.get(uid, "the server did not send it")
+                self._whole(uid, reason, b"", out)
+                continue
+            headers = _header_bytes(data)
+            try:
+                pending.append(_Pending(uid, headers, _size(data), tree(data[b"BODYSTRUCTURE"])))
+            except Exception as error:  # noqa: BLE001 - a hostile structure is one message's
+                self._whole(uid, failure_reason(error), headers, out)
+        self.stats.messages += len(uids)
+        details, detail_failed = self._fetch_details(pending)
+        uu_candidates = self._uu_candidates([p.uid for p in pending])
         for item in pending:
+            if item.uid in detail_failed:
+                self._whole(item.uid, detail_failed[item.uid], item.headers, out)
+                continue
             item.data = details.get(item.uid, {})
             item.uu_candidate = item.uid in uu_candidates
-            facts = self._assemble(item)
+            try:
+                facts = self._assemble(item)
+            except MailError:
+                raise
+            except Exception as error:  # noqa: BLE001 - one message's failure is its own
+                self._whole(item.uid, failure_reason(error), item.headers, out)
+                continue
             if facts is None:
-                self.stats.fallbacks += 1
-                self.stats.commands += 1
-                raw = self._fetch_raw(item.uid)
-                self.stats.content_bytes += len(raw)
-                out[item.uid] = readings(raw)
+                self._whole(item.uid, "", item.headers, out)
             else:
                 out[item.uid] = [facts]
         return out
 
-    def _fetch_details(self, pending: list[_Pending]) -> dict[int, dict[bytes, Any]]:
+    def _uu_candidates(self, uids: list[int]) -> set[int]:
+        """Messages whose text may hide uuencoded files; all of them when the server
+        cannot say (their text parts are then read whole)."""
+        if not uids:
+            return set()
+        try:
+            return self._command(lambda: self._source.search_uu(uids))
+        except MailError:
+            raise
+        except Exception:  # noqa: BLE001 - not knowing means looking
+            return set(uids)
+
+    def _whole(
+        self, uid: int, reason: str, headers: bytes, out: dict[int, list[MessageFacts]]
+    ) -> None:
+        """Judge ``uid`` from its whole bytes; unreadable (with ``reason`` and what went
+        wrong here) when they cannot be had or read; left out when it is gone."""
+        self.stats.fallbacks += 1
+        try:
+            raw = self._command(lambda: self._source.fetch_raw(uid, MAX_WHOLE_BYTES))
+        except MailError:
+            raise
+        except Exception as error:  # noqa: BLE001 - the last resort before "unreadable"
+            out[uid] = [_unreadable(headers, reason or failure_reason(error))]
+            return
+        if raw is None:
+            if uid not in self._present(uid):
+                self.gone.add(uid)
+                return
+            out[uid] = [_unreadable(headers, reason or "the server did not send it")]
+            return
+        self.stats.content_bytes += len(raw)
+        if len(raw) > MAX_WHOLE_BYTES:
+            limit = f"it is larger than {MAX_WHOLE_BYTES >> 20} MB"
+            out[uid] = [_unreadable(headers, f"{reason}; {limit}" if reason else limit)]
+            return
+        try:
+            out[uid] = readings(raw)
+        except Exception as error:  # noqa: BLE001 - a hostile message must not stop a scan
+            why = f"its bytes could not be read ({type(error).__name__})"
+            out[uid] = [_unreadable(headers, why)]
+
+    def _present(self, uid: int) -> set[int]:
+        try:
+            return self._command(lambda: self._source.present([uid]))
+        except MailError:
+            raise
+        except Exception:  # noqa: BLE001 - when the server cannot say, assume it is there
+            return {uid}
+
+    def _fetch_details(
+        self, pending: list[_Pending]
+    ) -> tuple[dict[int, dict[bytes, Any]], dict[int, str]]:
         """Part headers, decoded sizes and heads, one command per shape of message."""
         groups: dict[tuple[str, ...], list[int]] = defaultdict(list)
         for item in pending:
@@ -207,30 +377,13 @@ class ImapFactsBuilder:
             ):
                 groups[tuple(_detail_items(item.root))].append(item.uid)
         details: dict[int, dict[bytes, Any]] = {}
+        failed: dict[int, str] = {}
         for items, uids in groups.items():
             if items:
-                details.update(self._fetch_group(uids, list(items)))
-        return details
-
-    def _fetch_group(self, uids: list[int], items: list[str]) -> dict[int, dict[bytes, Any]]:
-        """One FETCH for many messages. Dovecot refuses the whole command when one
-        message has a broken part, so a refused group is split in halves until the
-        broken messages are alone; those fall back to their raw bytes."""
-        try:
-            fetched = self._fetch_counted(uids, items)
-        except imapclient.exceptions.IMAPClientError:
-            if len(uids) == 1:
-                return {}
-            middle = len(uids) // 2
-            return {
-                **self._fetch_group(uids[:middle], items),
-                **self._fetch_group(uids[middle:], items),
-            }
-        for data in fetched.values():
-            self.stats.content_bytes += sum(
-                len(v) for k, v in data.items() if isinstance(v, bytes) and k != b"SEQ"
-            )
-        return dict(fetched)
+                fetched, group_failed = self._fetch_split(uids, list(items))
+                details.update(fetched)
+                failed.update(group_failed)
+        return details, failed
 
     def _assemble(self, item: _Pending) -> MessageFacts | None:
         top = read_header_block(item.headers)
@@ -312,7 +465,8 @@ class ImapFactsBuilder:
         )
         item.parts.append(part)
         if is_encoded_file(base) or (item.uu_candidate and may_hold_encoded_files(base)):
-            whole = self._fetch_counted([item.uid], [f"BODY.PEEK[{node.path}]"])
+            items = [f"BODY.PEEK[{node.path}]"]
+            whole = self._command(lambda: self._source.fetch([item.uid], items))
             body = _section(whole.get(item.uid, {}), f"BODY[{node.path}]")
             self.stats.content_bytes += len(body)
             payload, _ = decode_body(body, base.encoding)
@@ -372,7 +526,8 @@ class ImapFactsBuilder:
         return decode_body(self._range(uid, node.path, 0, node.encoded_size), encoding)[0]
 
     def _range(self, uid: int, path: str, offset: int, length: int) -> bytes:
-        data = self._fetch_counted([uid], [f"BODY.PEEK[{path}]<{offset}.{length}>"])
+        items = [f"BODY.PEEK[{path}]<{offset}.{length}>"]
+        data = self._command(lambda: self._source.fetch([uid], items))
         body = _section(data.get(uid, {}), f"BODY[{path}]<{offset}>")
         self.stats.content_bytes += len(body)
         return body
@@ -404,3 +559,16 @@ def _header_bytes(data: dict[bytes, Any]) -> bytes:
 def _section(data: dict[bytes, Any], key: str) -> bytes:
     value = data.get(key.encode())
     return value if isinstance(value, bytes) else b""
+
+
+def _size(data: dict[bytes, Any]) -> int:
+    size = data.get(b"RFC822.SIZE", 0)
+    return size if isinstance(size, int) and size >= 0 else 0
+
+
+def _unreadable(headers: bytes, reason: str) -> MessageFacts:
+    """The one reading of a message that could not be read: its header fields where
+    the server sent them, and the reason as a defect (the message is *unreadable*,
+    never clean)."""
+    fields = tuple(read_header_block(headers).fields) if headers else ()
+    return MessageFacts(headers=fields, parts=(), defects=(f"could not be read: {reason}",))

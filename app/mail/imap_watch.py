@@ -10,6 +10,8 @@ Two things imapclient does not tell us are handled here:
   to one of the scan's own commands, where imapclient files it away unseen; IDLE would
   then wait for the *next* message. So after each scan the folder is examined again
   and scanned again until its ``UIDNEXT`` stays put.
+- A scan may replace the session (a message made the server drop the connection):
+  the watch goes on with the `Connection`'s current client.
 - When the server goes away during IDLE, ``idle_check`` returns nothing at once,
   forever (it swallows the end of the stream). A ``BYE``, or a wake-up without any
   response, ends the IDLE: on a dead connection that fails, and the watch reconnects.
@@ -22,9 +24,10 @@ import time
 from collections.abc import Callable
 
 import imapclient
-import imapclient.exceptions
 
+from app.mail.connect import as_mail_error
 from app.mail.errors import ConnectionLost, LoginFailed, MailError
+from app.mail.imap_session import Connection
 
 IDLE_REFRESH_S = 24 * 60
 MAX_BACKOFF_S = 300.0
@@ -33,56 +36,53 @@ MAX_BACKOFF_S = 300.0
 def watch_folder(
     open_client: Callable[[], imapclient.IMAPClient],
     folder: str,
-    on_change: Callable[[imapclient.IMAPClient], None],
+    on_change: Callable[[Connection], None],
     stop: threading.Event,
     *,
     poll_seconds: float = 60.0,
     on_error: Callable[[MailError], None] = lambda _: None,
     idle_slice: float = 1.0,
 ) -> None:
-    """Call ``on_change(client)`` once at start and whenever ``folder`` may have new
-    mail, until ``stop`` is set. A wrong password stops the watch (retrying would
-    only lock the account); other errors are reported and retried with backoff."""
+    """Call ``on_change(connection)`` once at start and whenever ``folder`` may have
+    new mail, until ``stop`` is set. A wrong password stops the watch (retrying would
+    only lock the account); every other error, whatever it is, is reported and
+    retried with backoff."""
     backoff = 1.0
     while not stop.is_set():
-        client: imapclient.IMAPClient | None = None
+        connection: Connection | None = None
         try:
-            client = open_client()
-            _scan_until_settled(client, folder, on_change)
+            connection = Connection.open(open_client)
+            _scan_until_settled(connection, folder, on_change)
             backoff = 1.0
-            if b"IDLE" in client.capabilities():
-                _idle_loop(client, folder, on_change, stop, idle_slice)
+            if b"IDLE" in connection.client.capabilities():
+                _idle_loop(connection, folder, on_change, stop, idle_slice)
             else:
-                _poll_loop(client, folder, on_change, stop, poll_seconds)
+                _poll_loop(connection, folder, on_change, stop, poll_seconds)
         except LoginFailed as error:
             on_error(error)
             return
-        except MailError as error:
-            on_error(error)
-        except imapclient.exceptions.IMAPClientAbortError as error:
-            on_error(ConnectionLost(str(error)))
-        except (OSError, imapclient.exceptions.IMAPClientError) as error:
-            on_error(MailError(str(error)))
+        except Exception as error:  # noqa: BLE001 - nothing may end the watch silently
+            on_error(as_mail_error(error))
         finally:
-            if client is not None:
-                _quietly_logout(client)
+            if connection is not None:
+                connection.close()
         if stop.wait(backoff):
             return
         backoff = min(backoff * 2, MAX_BACKOFF_S)
 
 
 def _scan_until_settled(
-    client: imapclient.IMAPClient,
+    connection: Connection,
     folder: str,
-    on_change: Callable[[imapclient.IMAPClient], None],
+    on_change: Callable[[Connection], None],
 ) -> None:
     """Examine ``folder`` and call ``on_change``, again while new mail arrived meanwhile
     (its ``UIDNEXT`` moved: mail announced inside the scan's own answers is otherwise
     missed)."""
-    mark = _next_uid(client.select_folder(folder, readonly=True))
+    mark = _next_uid(connection.client.select_folder(folder, readonly=True))
     while True:
-        on_change(client)
-        now = _next_uid(client.select_folder(folder, readonly=True))
+        on_change(connection)
+        now = _next_uid(connection.client.select_folder(folder, readonly=True))
         if now == mark:
             return
         mark = now
@@ -95,13 +95,14 @@ def _next_uid(info: dict[bytes, object]) -> tuple[object, object]:
 
 
 def _idle_loop(
-    client: imapclient.IMAPClient,
+    connection: Connection,
     folder: str,
-    on_change: Callable[[imapclient.IMAPClient], None],
+    on_change: Callable[[Connection], None],
     stop: threading.Event,
     idle_slice: float,
 ) -> None:
     while not stop.is_set():
+        client = connection.client
         client.idle()
         started = time.monotonic()
         changed = False
@@ -117,26 +118,16 @@ def _idle_loop(
                 break  # woken with nothing to read: maybe the end of the stream
         client.idle_done()  # on a closed connection this fails, and the watch reconnects
         if changed:
-            _scan_until_settled(client, folder, on_change)
+            _scan_until_settled(connection, folder, on_change)
 
 
 def _poll_loop(
-    client: imapclient.IMAPClient,
+    connection: Connection,
     folder: str,
-    on_change: Callable[[imapclient.IMAPClient], None],
+    on_change: Callable[[Connection], None],
     stop: threading.Event,
     poll_seconds: float,
 ) -> None:
     while not stop.wait(poll_seconds):
-        client.noop()
-        _scan_until_settled(client, folder, on_change)
-
-
-def _quietly_logout(client: imapclient.IMAPClient) -> None:
-    try:
-        client.logout()
-    except (OSError, imapclient.exceptions.IMAPClientError):
-        try:
-            client.shutdown()
-        except (OSError, imapclient.exceptions.IMAPClientError):
-            return
+        connection.client.noop()
+        _scan_until_settled(connection, folder, on_change)

@@ -14,6 +14,7 @@ from app.core.rules import Rules
 from app.mail.connect import open_imap
 from app.mail.imap_reconcile import reconcile_account
 from app.mail.imap_scan import ServerMessage, scan_folder
+from app.mail.imap_session import Connection
 from app.mail.pop3 import Pop3Limits, Pop3Result, scan_pop3
 from app.services.scan import Result
 from app.store.accounts import Account
@@ -59,11 +60,11 @@ def scan_server(
             limits=limits,
             on_result=lambda r: on_result(Result(r.source, r.verdict, r.facts)),
         )
-    client = open_imap(account, password)
+    connection = Connection.open(lambda: open_imap(account, password))
     try:
-        reconcile_account(client, state, account, also=(folder,))
+        reconcile_account(connection.client, state, account, also=(folder,))
         return scan_folder(
-            client,
+            connection,
             account,
             folder,
             state,
@@ -72,7 +73,7 @@ def scan_server(
             on_result=lambda m: on_result(as_result(m)),
         )
     finally:
-        client.logout()
+        connection.close()
 
 
 @dataclass(frozen=True)

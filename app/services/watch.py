@@ -15,13 +15,13 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-
-import imapclient
+from functools import partial
 
 from app.mail.connect import open_imap
 from app.mail.errors import LoginFailed, MailError
 from app.mail.imap_reconcile import reconcile_account, sync_quarantine
 from app.mail.imap_scan import ServerMessage, scan_folder
+from app.mail.imap_session import Connection
 from app.mail.imap_watch import watch_folder
 from app.mail.pop3 import scan_pop3
 from app.services.accounts import AccountService
@@ -80,15 +80,17 @@ class Watch:
             for line in lines:
                 self.on_action(line)
 
-    def _scan_imap(self, account: Account, folder: str, client: imapclient.IMAPClient) -> None:
+    def _scan_imap(self, account: Account, folder: str, connection: Connection) -> None:
         rules = self.settings.rules(me=account.address or None)
         with self._lock:  # one state writer at a time
             # The model first learns what left (another program), then what is new.
-            reconcile_account(client, self.state, account)
+            reconcile_account(connection.client, self.state, account)
             first = self.state.checkpoint(account.id, folder) is None
-            messages: list[ServerMessage] = scan_folder(client, account, folder, self.state, rules)
+            messages: list[ServerMessage] = scan_folder(
+                connection, account, folder, self.state, rules
+            )
             if account.quarantine not in account.folders:
-                sync_quarantine(client, self.state, account, rules)
+                sync_quarantine(connection.client, self.state, account, rules)
         self._handle(account, messages, first=first)
         self.on_pass(account)
 
@@ -98,12 +100,13 @@ class Watch:
         for account in self.accounts:
             try:
                 if account.protocol == "imap":
-                    client = open_imap(account, self._password(account))
+                    opener = partial(open_imap, account, self._password(account))
+                    connection = Connection.open(opener)
                     try:
                         for folder in account.folders:
-                            self._scan_imap(account, folder, client)
+                            self._scan_imap(account, folder, connection)
                     finally:
-                        client.logout()
+                        connection.close()
                 else:
                     self._scan_pop3(account)
             except MailError as error:
@@ -183,7 +186,7 @@ class Watch:
             watch_folder(
                 lambda: open_imap(account, self._password(account)),
                 folder,
-                lambda client: self._scan_imap(account, folder, client),
+                lambda connection: self._scan_imap(account, folder, connection),
                 stop,
                 poll_seconds=float(self.settings["watch.poll_seconds"]),
                 on_error=report,

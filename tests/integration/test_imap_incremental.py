@@ -24,6 +24,7 @@ from app.mail import imap_scan
 from app.mail.connect import open_imap
 from app.mail.errors import MailError
 from app.mail.imap_scan import ServerMessage, facts_builder, scan_folder
+from app.mail.imap_session import Connection
 from app.mail.imap_watch import watch_folder
 from app.store.accounts import Account
 from app.store.state import State
@@ -241,9 +242,9 @@ class Watcher:
     stop: threading.Event = field(default_factory=threading.Event)
     changed: threading.Condition = field(default_factory=threading.Condition)
 
-    def on_change(self, client: IMAPClient) -> None:
+    def on_change(self, connection: Connection) -> None:
         found = scan_folder(
-            client, self.account, "INBOX", self.state, Rules(), cancelled=self.cancelled
+            connection, self.account, "INBOX", self.state, Rules(), cancelled=self.cancelled
         )
         with self.changed:
             self.scans += 1
