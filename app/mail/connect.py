@@ -31,7 +31,10 @@ from app.mail.errors import (
     ServerUnreachable,
     TLSRefused,
 )
+from app.mail.imap_transport import BoundedIMAPClient, Bounds
 from app.store.accounts import Account
+
+DEFAULT_BOUNDS = Bounds()
 
 TIMEOUT_S = 30.0
 #: Lines (and bytes a line) read before STARTTLS's answer when describing a certificate.
@@ -152,6 +155,10 @@ def _mapped_errors(account: Account) -> Iterator[None]:
         raise ConnectionLost(str(error)) from None
     except OSError as error:
         raise ServerUnreachable(f"{account.host}:{account.port}: {error}") from None
+    except MailError:
+        raise
+    except Exception as error:  # noqa: BLE001 - whatever a server does is named
+        raise as_mail_error(error) from None
 
 
 def as_mail_error(error: Exception) -> MailError:
@@ -189,18 +196,26 @@ def server_errors() -> Iterator[None]:
         raise mapped from None
 
 
-def open_imap(account: Account, password: str, timeout: float = TIMEOUT_S) -> imapclient.IMAPClient:
-    """A logged-in IMAPClient; raises a `MailError` subclass on any failure."""
+def open_imap(
+    account: Account,
+    password: str,
+    timeout: float = TIMEOUT_S,
+    *,
+    bounds: Bounds = DEFAULT_BOUNDS,
+) -> imapclient.IMAPClient:
+    """A logged-in IMAPClient whose every answer is bounded in time and bytes
+    (`app.mail.imap_transport`); raises a `MailError` subclass on any failure."""
     account.check()  # never send a password where the account's rules forbid it
     pinned = bool(account.pinned_sha256)
     context = _context_for(account)
     with _mapped_errors(account):
-        client = imapclient.IMAPClient(
+        client = BoundedIMAPClient(
             account.host,
             port=account.port,
             ssl=account.security == "tls",
             ssl_context=context,
             timeout=timeout,
+            bounds=bounds,
         )
         # imapclient writes a command and its CRLF separately: without NODELAY each
         # SEARCH waits for a delayed ACK, a round trip per command on a real network.
