@@ -147,8 +147,10 @@ def _mapped_errors(account: Account) -> Iterator[None]:
         raise describe_problem(account, error) from None
     except ssl.SSLError as error:
         raise TLSRefused(f"TLS failed: {error.reason or error}") from None
-    except (socket.gaierror, ConnectionRefusedError, TimeoutError) as error:
+    except (socket.gaierror, ConnectionRefusedError) as error:
         raise ServerUnreachable(f"{account.host}:{account.port}: {error}") from None
+    except TimeoutError as error:
+        raise ServerUnreachable(f"{account.host}:{account.port}: {error or 'timed out'}") from None
     except imapclient.exceptions.LoginError:
         raise LoginFailed() from None
     except imaplib.IMAP4.abort as error:

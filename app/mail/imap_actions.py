@@ -396,11 +396,16 @@ class _Session:
         placed: dict[int, int] = {}
         for code in codes if self.uidplus else []:
             parts = _text(code).split()
-            if len(parts) == 3:
-                sources, targets = parse_uid_set(parts[1]), parse_uid_set(parts[2])
+            if len(parts) != 3:
+                continue
+            try:
+                sources = parse_uid_set(parts[1], limit=len(uids))
+                targets = parse_uid_set(parts[2], limit=len(uids))
                 if len(sources) == len(targets):
                     validity = int(parts[0])
                     placed.update(zip(sources, targets, strict=True))
+            except ValueError:  # a malformed COPYUID, or one naming more than was moved
+                continue
         return validity, placed
 
     def remove(self, uids: list[int]) -> None:
@@ -952,12 +957,21 @@ def _term_chunks(terms: list[tuple[str, ...]]) -> Iterator[list[tuple[str, ...]]
         yield chunk
 
 
-def parse_uid_set(text: str) -> list[int]:
-    """``4,7:9`` → ``[4, 7, 8, 9]``, in the order given (COPYUID pairs by position)."""
-    uids: list[int] = []
+def parse_uid_set(text: str, limit: int | None = None) -> list[int]:
+    """``4,7:9`` → ``[4, 7, 8, 9]``, in the order given (COPYUID pairs by position).
+    With ``limit``, a set naming more UIDs than that is refused (`ValueError`) before
+    any list is built: a server's ``1:4294967295`` must not fill the memory."""
+    spans: list[tuple[int, int]] = []
+    count = 0
     for part in text.split(","):
         first, _, last = part.partition(":")
         start, stop = int(first), int(last or first)
+        count += abs(stop - start) + 1
+        if limit is not None and count > limit:
+            raise ValueError(f"the UID set names more than {limit} UIDs")
+        spans.append((start, stop))
+    uids: list[int] = []
+    for start, stop in spans:
         step = 1 if stop >= start else -1
         uids.extend(range(start, stop + step, step))
     return uids

@@ -100,6 +100,8 @@ def lost_connection(error: BaseException) -> bool:
 
 def failure_reason(error: BaseException) -> str:
     """Why a command failed for one message, in a plain sentence."""
+    if isinstance(error, TimeoutError):
+        return f"the server did not send it in time ({_short(error)})"
     if lost_connection(error):
         return f"the server dropped the connection while sending it ({_short(error)})"
     if isinstance(error, imapclient.exceptions.IMAPClientError):

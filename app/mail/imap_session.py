@@ -31,10 +31,12 @@ class Connection:
         return cls(opener(), opener)
 
     def reopen(self) -> imapclient.IMAPClient:
-        """Close the current client (quietly: it is usually dead) and log in again."""
+        """Drop the current client (it lost its connection: no LOGOUT, which a hung
+        server would make wait) and log in again."""
         if self._reopen is None:
             raise ConnectionLost("the server closed the connection")
-        close_quietly(self.client)
+        with suppress(Exception):
+            self.client.shutdown()
         self.client = self._reopen()
         return self.client
 

@@ -91,6 +91,9 @@ class _BoundedReads:
                 return line
             self._fill()
 
+    def _late(self) -> TimeoutError:
+        return TimeoutError(f"the server took more than {self._bounds.deadline_s:g} s to answer")
+
     def _same_socket(self) -> None:
         """After STARTTLS the socket is a new one: plaintext read ahead is dropped (it
         may be injected), as imaplib does with its file."""
@@ -108,12 +111,14 @@ class _BoundedReads:
         else:
             left = self._deadline - time.monotonic()
             if left <= 0:
-                raise TimeoutError(
-                    f"the server took more than {self._bounds.deadline_s:g} s to answer"
-                )
+                raise self._late()
             sock.settimeout(left if silence is None else min(silence, left))
             try:
                 data = sock.recv(_RECV)
+            except TimeoutError:
+                if time.monotonic() >= self._deadline:
+                    raise self._late() from None
+                raise
             finally:
                 sock.settimeout(silence)
         if data:

@@ -14,7 +14,8 @@ from contextlib import suppress
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from app.mail.connect import open_imap, open_pop3
+from app.mail.connect import open_imap, open_pop3, server_errors
+from app.mail.imap_session import close_quietly
 from app.store.accounts import (
     DEFAULT_PORTS,
     Account,
@@ -85,11 +86,12 @@ def test_connection(account: Account, password: str) -> ConnectionReport:
     if account.protocol == "imap":
         client = open_imap(account, password)
         try:
-            capabilities = tuple(c.decode("ascii", "replace") for c in client.capabilities())
-            folders = tuple(name for _flags, _sep, name in client.list_folders())
-            count = int(client.folder_status("INBOX", ["MESSAGES"])[b"MESSAGES"])
+            with server_errors():
+                capabilities = tuple(c.decode("ascii", "replace") for c in client.capabilities())
+                folders = tuple(name for _flags, _sep, name in client.list_folders())
+                count = int(client.folder_status("INBOX", ["MESSAGES"])[b"MESSAGES"])
         finally:
-            client.logout()
+            close_quietly(client)
         return ConnectionReport(capabilities, folders, count)
     server = open_pop3(account, password)
     try:
