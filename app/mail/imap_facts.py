@@ -2,8 +2,10 @@
 
 For a batch of UIDs this asks, in a few batched commands:
 
-1. ``BODYSTRUCTURE``, ``RFC822.SIZE`` and the header fields the detectors read
-   (``BODY.PEEK[HEADER.FIELDS (...)]``): the shape of every message;
+1. ``BODYSTRUCTURE``, ``RFC822.SIZE`` and the top header without the bulky fields
+   no detector reads (``BODY.PEEK[HEADER.FIELDS.NOT (DKIM-SIGNATURE ...)]``, bounded):
+   the shape of every message. Unlike ``HEADER.FIELDS`` this also shows a line that is
+   not a header field, where the file reader sees two readings;
 2. for every part, its MIME header (``BODY.PEEK[n.MIME]``), its decoded size
    (``BINARY.SIZE[n]``) and the first few hundred encoded bytes of its content
    (``BODY.PEEK[n]<0.len>``), decoded here: magic bytes and the start of texts;
@@ -59,8 +61,32 @@ MAX_LOSSES_IN_ROW = 12
 #: A BODYSTRUCTURE nested deeper than this is not walked (the raw reader stops earlier).
 _MAX_TREE_DEPTH = MAX_DEPTH + 8
 _KNOWN_ENCODINGS = ("7bit", "8bit", "binary", "base64", "quoted-printable", "")
-_FIELDS = " ".join(name.upper() for name in HEADER_FIELDS)
-HEADER_ITEM = f"BODY.PEEK[HEADER.FIELDS ({_FIELDS})]"
+#: Header fields no detector reads that make up most of a large header (signatures,
+#: authentication results, relays' notes): left out of the header fetch.
+_BULKY_FIELDS = (
+    "DKIM-Signature",
+    "X-Google-DKIM-Signature",
+    "ARC-Seal",
+    "ARC-Message-Signature",
+    "ARC-Authentication-Results",
+    "Authentication-Results",
+    "Received-SPF",
+    "X-Received",
+    "X-Google-Smtp-Source",
+    "X-Gm-Message-State",
+    "X-Forefront-Antispam-Report",
+    "X-Microsoft-Antispam-Message-Info",
+    "X-MS-Exchange-AntiSpam-MessageData-0",
+    "X-MS-Exchange-Organization-Network-Message-Id",
+    "List-Unsubscribe",
+    "References",
+)
+#: A top header longer than this (without the bulky fields) is read from the whole
+#: message, whose reader has its own bounds.
+MAX_HEADER_BYTES = 256 << 10
+_WANTED = frozenset(name.lower() for name in HEADER_FIELDS)
+_NOT = " ".join(name.upper() for name in _BULKY_FIELDS if name.lower() not in _WANTED)
+HEADER_ITEM = f"BODY.PEEK[HEADER.FIELDS.NOT ({_NOT})]<0.{MAX_HEADER_BYTES}>"
 #: Encoded bytes fetched for a part's head: enough to decode `HEAD_BYTES` in each
 #: transfer encoding (base64 grows 4/3 plus line breaks; quoted-printable up to 3x).
 _HEAD_FETCH = {"base64": HEAD_BYTES * 4 // 3 + 48, "quoted-printable": HEAD_BYTES * 3}
@@ -389,9 +415,11 @@ class ImapFactsBuilder:
 
     def _assemble(self, item: _Pending) -> MessageFacts | None:
         top = read_header_block(item.headers)
-        if top.oddities or top.defects or not self._add(item, item.root, ()):
+        if top.oddities or top.defects or len(item.headers) >= MAX_HEADER_BYTES:
+            return None  # two readings, or a header cut at the bound: the bytes tell
+        if not self._add(item, item.root, ()):
             return None
-        return MessageFacts(headers=tuple(top.fields), parts=tuple(item.parts), size=item.size)
+        return MessageFacts(headers=_wanted(top.fields), parts=tuple(item.parts), size=item.size)
 
     def _add(
         self,
@@ -572,5 +600,10 @@ def _unreadable(headers: bytes, reason: str) -> MessageFacts:
     """The one reading of a message that could not be read: its header fields where
     the server sent them, and the reason as a defect (the message is *unreadable*,
     never clean)."""
-    fields = tuple(read_header_block(headers).fields) if headers else ()
+    fields = _wanted(read_header_block(headers).fields) if headers else ()
     return MessageFacts(headers=fields, parts=(), defects=(f"could not be read: {reason}",))
+
+
+def _wanted(fields: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """The fields the facts keep (those the raw builder keeps)."""
+    return tuple((k, v) for k, v in fields if k.lower() in _WANTED)

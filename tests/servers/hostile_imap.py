@@ -26,7 +26,7 @@ Handler = Callable[["Session", str, str], bool]
 _ITEM = re.compile(
     r"BODY\.PEEK\[[^\]]*\](?:<\d+\.\d+>)?|BINARY\.SIZE\[[^\]]*\]|[A-Z0-9.]+", re.IGNORECASE
 )
-_FIELDS = re.compile(r"HEADER\.FIELDS \(([^)]*)\)", re.IGNORECASE)
+_FIELDS = re.compile(r"HEADER\.FIELDS(\.NOT)? \(([^)]*)\)", re.IGNORECASE)
 
 
 def hybris_message() -> bytes:
@@ -246,11 +246,12 @@ class HostileImap:
     def _section(section: str, head: bytes, body: bytes) -> bytes:
         fields = _FIELDS.search(section)
         if fields:
-            names = {n.lower() for n in fields.group(1).split()}
+            names = {n.lower() for n in fields.group(2).split()}
+            keep = fields.group(1) is None  # FIELDS: keep the names; FIELDS.NOT: the others
             kept = [
                 f + b"\r\n"
                 for f in head.split(b"\r\n")
-                if f.split(b":", 1)[0].decode("latin-1").lower() in names
+                if (f.split(b":", 1)[0].decode("latin-1").lower() in names) == keep
             ]
             return b"".join(kept) + b"\r\n"
         if section.upper() == "HEADER":
