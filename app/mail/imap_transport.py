@@ -83,7 +83,9 @@ class _BoundedReads:
                 return line
             self._scanned = len(self._buffer)
             if len(self._buffer) > imaplib._MAXLINE:  # type: ignore[attr-defined]
-                raise self.error(f"got more than {imaplib._MAXLINE} bytes")  # type: ignore[attr-defined]
+                # imaplib raises a plain error here, and the rest of the line would be
+                # read as the next answer: the session is over.
+                raise self.abort(f"the server sent a line longer than {imaplib._MAXLINE} bytes")  # type: ignore[attr-defined]
             if self._eof:
                 line = bytes(self._buffer)
                 self._buffer.clear()
