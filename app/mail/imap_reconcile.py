@@ -17,6 +17,7 @@ import imapclient.exceptions
 
 from app.core.rules import Rules
 from app.mail.imap_scan import scan_folder
+from app.mail.imap_session import Connection
 from app.store.accounts import Account
 from app.store.state import MessageRecord, State
 
@@ -47,7 +48,7 @@ def reconcile_account(
 
 
 def sync_quarantine(
-    client: imapclient.IMAPClient,
+    client: imapclient.IMAPClient | Connection,
     state: State,
     account: Account,
     rules: Rules,
@@ -55,9 +56,11 @@ def sync_quarantine(
 ) -> None:
     """Know what the account's quarantine folder holds: what arrived there that
     MailSentry did not put there is judged (never acted on or announced) and placed in
-    quarantine. Run after `reconcile_account`."""
+    quarantine. Run after `reconcile_account`. (With a `Connection`, a message that
+    makes the server drop the connection is judged in a new session.)"""
     folder = account.quarantine
-    listed = _listing(client, state, account, folder)
+    current = client.client if isinstance(client, Connection) else client
+    listed = _listing(current, state, account, folder)
     if listed is None:
         return
     uidvalidity, uids = listed

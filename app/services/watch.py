@@ -90,7 +90,7 @@ class Watch:
                 connection, account, folder, self.state, rules
             )
             if account.quarantine not in account.folders:
-                sync_quarantine(connection.client, self.state, account, rules)
+                sync_quarantine(connection, self.state, account, rules)
         self._handle(account, messages, first=first)
         self.on_pass(account)
 
