@@ -29,10 +29,23 @@ from tests.integration.test_cli_server import (
 from tests.integration.test_imap_isolation import MESSAGE_GLOBAL, TRUNCATED
 from tests.servers.dovecot import MailUser, PrivateDovecot
 
-#: Each of these once ended every IMAP scan of its folder.
+
+def header_bomb(fields: bytes) -> bytes:
+    """A message whose top header holds ``fields`` (once quadratic to read)."""
+    return fields + b"To: me@corp.example\r\nSubject: header bomb\r\n\r\nHello.\r\n"
+
+
+#: Each of these once ended every IMAP scan of its folder, or stalled it for minutes.
 POISON = {
     "message/global part": MESSAGE_GLOBAL,
     "attachment cut short (Dovecot drops the connection)": TRUNCATED,
+    "From: of 100 KB": header_bomb(b"From: a" + b" " * 100_000 + b"b@evil.example\r\n"),
+    "100,000 short header fields": header_bomb(
+        b"From: x@evil.example\r\n" + b"Precedence: bulk\r\n" * 100_000
+    ),
+    "Content-Type of 10 MB": header_bomb(
+        b"From: x@evil.example\r\nContent-Type: text/plain; " + b"a=b;" * 2_500_000 + b"\r\n"
+    ),
 }
 
 
