@@ -37,7 +37,7 @@ from imapclient.response_types import BodyData
 
 from app.core import archive as zipdir
 from app.core.facts import HEAD_BYTES, HEADER_FIELDS, MessageFacts, Part, is_message_type
-from app.core.mime import base64_tail, decode_body, read_header_block
+from app.core.mime import HeaderBlock, base64_tail, decode_body, read_header_block
 from app.core.parse import (
     MAX_DEPTH,
     archive_of,
@@ -231,6 +231,7 @@ class _Pending:
 
     uid: int
     headers: bytes
+    top: HeaderBlock
     size: int
     root: Node
     data: dict[bytes, Any] = field(default_factory=dict)
@@ -315,10 +316,18 @@ class ImapFactsBuilder:
                 self._whole(uid, reason, b"", out)
                 continue
             headers = _header_bytes(data)
+            top = read_header_block(headers)
+            if top.oddities or top.defects or len(headers) >= MAX_HEADER_BYTES:
+                # Two readings, or a header past a bound: only the bytes tell (and the
+                # server need not search such a message for encoded files).
+                self._whole(uid, "", headers, out)
+                continue
             try:
-                pending.append(_Pending(uid, headers, _size(data), tree(data[b"BODYSTRUCTURE"])))
+                root = tree(data[b"BODYSTRUCTURE"])
             except Exception as error:  # noqa: BLE001 - a hostile structure is one message's
                 self._whole(uid, failure_reason(error), headers, out)
+                continue
+            pending.append(_Pending(uid, headers, top, _size(data), root))
         self.stats.messages += len(uids)
         details, detail_failed = self._fetch_details(pending)
         uu_candidates = self._uu_candidates([p.uid for p in pending])
@@ -414,12 +423,10 @@ class ImapFactsBuilder:
         return details, failed
 
     def _assemble(self, item: _Pending) -> MessageFacts | None:
-        top = read_header_block(item.headers)
-        if top.oddities or top.defects or len(item.headers) >= MAX_HEADER_BYTES:
-            return None  # two readings, or a header cut at the bound: the bytes tell
         if not self._add(item, item.root, ()):
             return None
-        return MessageFacts(headers=_wanted(top.fields), parts=tuple(item.parts), size=item.size)
+        fields = _wanted(item.top.fields)
+        return MessageFacts(headers=fields, parts=tuple(item.parts), size=item.size)
 
     def _add(
         self,
@@ -432,7 +439,7 @@ class ImapFactsBuilder:
         bytes can tell what this message is (``boundaries``: those of the multiparts
         around it, as a nested one that reuses one is read differently by clients)."""
         if node.header_section is None:
-            block = read_header_block(item.headers)
+            block = item.top
         else:
             block = read_header_block(_section(item.data, f"BODY[{node.header_section}]"))
         if node.header_section is not None and (block.oddities or block.defects):
