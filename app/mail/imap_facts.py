@@ -316,16 +316,17 @@ class ImapFactsBuilder:
                 self._whole(uid, reason, b"", out)
                 continue
             headers = _header_bytes(data)
-            top = read_header_block(headers)
-            if top.oddities or top.defects or len(headers) >= MAX_HEADER_BYTES:
+            try:
+                top = read_header_block(headers)
                 # Two readings, or a header past a bound: only the bytes tell (and the
                 # server need not search such a message for encoded files).
-                self._whole(uid, "", headers, out)
-                continue
-            try:
-                root = tree(data[b"BODYSTRUCTURE"])
+                whole = top.oddities or top.defects or len(headers) >= MAX_HEADER_BYTES
+                root = None if whole else tree(data[b"BODYSTRUCTURE"])
             except Exception as error:  # noqa: BLE001 - a hostile structure is one message's
                 self._whole(uid, failure_reason(error), headers, out)
+                continue
+            if root is None:
+                self._whole(uid, "", headers, out)
                 continue
             pending.append(_Pending(uid, headers, top, _size(data), root))
         self.stats.messages += len(uids)
@@ -607,7 +608,10 @@ def _unreadable(headers: bytes, reason: str) -> MessageFacts:
     """The one reading of a message that could not be read: its header fields where
     the server sent them, and the reason as a defect (the message is *unreadable*,
     never clean)."""
-    fields = _wanted(read_header_block(headers).fields) if headers else ()
+    try:
+        fields = _wanted(read_header_block(headers).fields) if headers else ()
+    except Exception:  # noqa: BLE001 - the reason matters more than the header fields
+        fields = ()
     return MessageFacts(headers=fields, parts=(), defects=(f"could not be read: {reason}",))
 
 
