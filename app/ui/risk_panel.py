@@ -60,7 +60,8 @@ class RiskPanel(QTextBrowser):
         parts = [
             f"<h2 style='color:{colour}'>{e(self._sentence(record.verdict))}</h2>",
             f"<p>{e(self.tr('From:'))} {e(record.sender or self.tr('(no sender)'))}<br>"
-            f"{e(self.tr('Subject:'))} {e(record.subject or self.tr('(no subject)'))}</p>",
+            f"{e(self.tr('Subject:'))} {e(record.subject or self.tr('(no subject)'))}<br>"
+            f"{e(self.tr('Where:'))} {e(self._where(record))}</p>",
         ]
         if record.verdict != "clean":
             parts.append(
@@ -92,6 +93,20 @@ class RiskPanel(QTextBrowser):
             parts.append(f"<h3>{e(self.tr('Headers'))}</h3>")
             parts.append("<pre style='white-space:pre-wrap'>" + e("\n".join(headers)) + "</pre>")
         return "".join(parts)
+
+    def _where(self, record: MessageRecord) -> str:
+        """Where the message is now, and what that means for the user's mail program."""
+        if record.place == "deleted":
+            return self.tr("deleted from the server; MailSentry keeps a local copy")
+        if record.quarantined and record.uidl:
+            return self.tr("in MailSentry's local quarantine (deleted from the POP3 server)")
+        if record.quarantined:
+            return self.tr("in the quarantine folder {0}, out of your mail program's way").format(
+                record.folder
+            )
+        if record.action == "release":
+            return self.tr("released back to {0}").format(record.folder)
+        return self.tr("in {0}").format(record.folder)
 
     def _sentence(self, verdict: str) -> str:
         return {
@@ -132,9 +147,7 @@ class RiskPanel(QTextBrowser):
             ]
             if real != shown:
                 facts.insert(0, f"{e(self.tr('Real name'))}: <code>{e(real)}</code>")
-            blocks.append(
-                f"<p><b><code>{e(shown)}</code></b><br>" + "<br>".join(facts) + "</p>"
-            )
+            blocks.append(f"<p><b><code>{e(shown)}</code></b><br>" + "<br>".join(facts) + "</p>")
         return "".join(blocks)
 
 

@@ -1294,6 +1294,26 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
         <translation>添付ファイルを開かないでください。ウイルス対策ソフトを最新の状態に更新し、何かを開く前に必ずスキャンしてください。</translation>
     </message>
     <message>
+        <source>deleted from the server; MailSentry keeps a local copy</source>
+        <translation>サーバーから削除済み（MailSentry が手元にコピーを保存）</translation>
+    </message>
+    <message>
+        <source>in MailSentry&apos;s local quarantine (deleted from the POP3 server)</source>
+        <translation>MailSentry の手元の隔離フォルダー（POP3 サーバーからは削除済み）</translation>
+    </message>
+    <message>
+        <source>in the quarantine folder {0}, out of your mail program&apos;s way</source>
+        <translation>隔離フォルダー {0}（メールソフトからは見えません）</translation>
+    </message>
+    <message>
+        <source>released back to {0}</source>
+        <translation>{0} に戻しました</translation>
+    </message>
+    <message>
+        <source>in {0}</source>
+        <translation>{0}</translation>
+    </message>
+    <message>
         <source>Dangerous: this message carries a program or a trick to make you run one.</source>
         <translation>危険: このメッセージには、プログラム、またはプログラムを実行させるための仕掛けが含まれています。</translation>
     </message>
@@ -1320,6 +1340,10 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
     <message>
         <source>(no subject)</source>
         <translation>（件名なし）</translation>
+    </message>
+    <message>
+        <source>Where:</source>
+        <translation>場所:</translation>
     </message>
     <message>
         <source>Why:</source>

@@ -70,6 +70,7 @@ def test_quarantine_folder_view_search_and_release(qtbot, controller, dovecot, m
     assert not window.act_quarantine.isEnabled()
     action = window.model.COLUMNS.index("action")
     assert window.proxy.index(0, action).data() == "Quarantined"
+    assert "Where: in the quarantine folder Quarantine" in window.risk.toPlainText()
 
     with qtbot.waitSignal(controller.action_finished, timeout=TIMEOUT_MS):
         window.act_release.trigger()
@@ -80,6 +81,10 @@ def test_quarantine_folder_view_search_and_release(qtbot, controller, dovecot, m
     assert window.model.rowCount() == 3  # the row moved: no second row for the message
     released = [r for r in window.model.records() if r.key == record.key]
     assert [(r.folder, r.action) for r in released] == [("INBOX", "release")]
+    window.show_folder("acct", "INBOX")
+    window.search.clear()
+    window.table.selectRow(next(i for i, r in enumerate(rows(window)) if r.key == record.key))
+    assert "Where: released back to INBOX" in window.risk.toPlainText()
     assert tree_row(window, "INBOX") == ("INBOX", "1", "")
 
     # The history (Ctrl+H) says what was moved, when, from where to where.
