@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from app.services.places import LOCAL_QUARANTINE
 from app.store.accounts import Account
 from app.ui.history_dialog import HistoryDialog
 from app.ui.main_window import MainWindow
@@ -19,13 +20,14 @@ TIMEOUT_MS = 30_000
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 
 
-def start(qtbot, controller, dovecot, user, monkeypatch, names):  # noqa: PLR0917 - fixtures
+def start(qtbot, controller, dovecot, user, monkeypatch, names, protocol="imap"):  # noqa: PLR0917
     """An account that acts at once, its INBOX holding ``names``; one check done."""
     monkeypatch.setenv("MAILSENTRY_PASSWORD", user.password)
     dovecot.append_many(user.name, user.password, "INBOX",
                         [(CORPUS / name).read_bytes() for name in names])
+    port = dovecot.imap_port if protocol == "imap" else dovecot.pop3_port
     controller.accounts.store.add(Account(
-        id="acct", protocol="imap", host="127.0.0.1", port=dovecot.imap_port,
+        id="acct", protocol=protocol, host="127.0.0.1", port=port,
         security="plain", username=user.name, address="yamazaki@example.co.jp"))
     window = MainWindow(controller)
     qtbot.addWidget(window)
@@ -154,3 +156,21 @@ def test_delete_for_good_from_the_quarantine_keeps_a_copy_to_read(
     assert not window.act_delete.isEnabled() and not window.act_release.isEnabled()
     qtbot.waitUntil(lambda: window.preview.text.toPlainText() != "", timeout=TIMEOUT_MS)
     assert "Please find" in window.preview.text.toPlainText()  # read from the local copy
+
+
+def test_pop3_local_quarantine_is_a_folder_too(qtbot, controller, dovecot, mail_user,
+                                                monkeypatch):
+    window = start(qtbot, controller, dovecot, mail_user, monkeypatch,
+                   ["double_extension.eml", "plain_text.eml"], protocol="pop3")
+    name = LOCAL_QUARANTINE
+    qtbot.waitUntil(lambda: tree_row(window, name) == ("Local quarantine", "1", ""),
+                    timeout=TIMEOUT_MS)
+    assert len(on_server(dovecot, mail_user, "INBOX")) == 1  # taken off the server
+    window.show_folder("acct", name)
+    assert len(rows(window)) == 1
+    window.table.selectRow(0)
+    assert not window.act_release.isEnabled()  # POP3 cannot take mail back
+    assert window.act_delete.isEnabled()
+    assert "local quarantine" in window.risk.toPlainText()
+    qtbot.waitUntil(lambda: window.preview.text.toPlainText() != "", timeout=TIMEOUT_MS)
+    assert "Please find" in window.preview.text.toPlainText()  # from the local copy
