@@ -82,6 +82,12 @@ class RiskPanel(QTextBrowser):
         parts.append(f"<h3>{e(self.tr('Findings'))}</h3>")
         if not record.findings:
             parts.append(f"<p>{e(self.tr('Nothing unusual was found.'))}</p>")
+        elif record.verdict == "clean":
+            note = self.tr(
+                "Noticed, but not a danger here: together they do not make this message "
+                "dangerous or suspicious."
+            )
+            parts.append(f"<p><i>{e(note)}</i></p>")
         for finding in record.findings:
             parts.append(self._finding(finding))
         attachments = record.details.get("attachments", [])

@@ -1294,6 +1294,10 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
         <translation>添付ファイルを開かないでください。ウイルス対策ソフトを最新の状態に更新し、何かを開く前に必ずスキャンしてください。</translation>
     </message>
     <message>
+        <source>Noticed, but not a danger here: together they do not make this message dangerous or suspicious.</source>
+        <translation>気付いた点ですが、ここでは危険ではありません。これらを合わせても、このメールは危険とも不審とも言えません。</translation>
+    </message>
+    <message>
         <source>deleted from the server; MailSentry keeps a local copy</source>
         <translation>サーバーから削除済み（MailSentry が手元にコピーを保存）</translation>
     </message>

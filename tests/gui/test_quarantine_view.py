@@ -119,6 +119,7 @@ def test_rescan_after_trust(qtbot, controller, dovecot, mail_user, monkeypatch):
     assert "1 changed" in window.statusBar().currentMessage()
     assert window.selected_records()[0].key == suspicious.key  # still selected
     assert window.risk.toPlainText().startswith("Clean: ")
+    assert "Noticed, but not a danger here" in window.risk.toPlainText()  # the macro finding
 
 
 def test_trusting_offers_to_judge_again(qtbot, controller, dovecot, mail_user, monkeypatch):
