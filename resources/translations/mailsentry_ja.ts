@@ -1315,7 +1315,7 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
     </message>
     <message>
         <source>in {0}</source>
-        <translation>{0}</translation>
+        <translation>{0} にあります</translation>
     </message>
     <message>
         <source>Dangerous: this message carries a program or a trick to make you run one.</source>
