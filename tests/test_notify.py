@@ -25,7 +25,7 @@ from app.services.notify import (
 )
 from app.store.accounts import Account
 from app.store.settings import Settings, defaults
-from app.store.state import MessageRecord, State
+from app.store.state import Location, MessageRecord, State
 
 START = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 WORK = Account("w1", "imap", "mail.example.com", 993, "tls", "work",
@@ -59,8 +59,14 @@ def make(done=("w1", "h1"), **changes):
     return notifier, clock
 
 
+def url(n, account=WORK):
+    if account.protocol == "pop3":
+        return pop3_url(account, f"u{n}")
+    return imap_url(account, "INBOX", 7, n)
+
+
 def flag(n, level=Level.DANGEROUS, action="quarantine", account=WORK):
-    return Flagged(account.id, account.label, f"{account.id}#{n}", level, action)
+    return Flagged(account.id, account.label, url(n, account), level, action)
 
 
 def test_one_dangerous_message_after_the_grouping_window():
@@ -72,7 +78,7 @@ def test_one_dangerous_message_after_the_grouping_window():
     notice = notifier.due()
     assert notice.title == "Dangerous mail"
     assert notice.text == "1 dangerous message quarantined in work@example.com\n" + ADVICE
-    assert notice.source_to_open == "w1#1"
+    assert notice.source_to_open == url(1)
     assert notifier.wait_s() is None
     assert notifier.due() is None
 
@@ -86,7 +92,7 @@ def test_messages_within_the_window_make_one_summary():
     clock.advance(GROUP_S)
     notice = notifier.due()
     assert notice.text.splitlines()[0] == "3 dangerous messages quarantined in work@example.com"
-    assert notice.source_to_open == "w1#2"  # the latest
+    assert notice.source_to_open == url(2)  # the latest
 
 
 def test_each_action_and_account_gets_its_own_line():
@@ -102,14 +108,14 @@ def test_each_action_and_account_gets_its_own_line():
     assert notice.text.splitlines() == [
         "1 dangerous message quarantined in work@example.com",
         "1 dangerous message deleted from work@example.com (MailSentry keeps a copy)",
-        "1 dangerous message found in work@example.com",
-        "1 suspicious message found in work@example.com",
+        "1 dangerous message in INBOX of work@example.com",
+        "1 suspicious message in INBOX of work@example.com",
         "1 dangerous message quarantined in home@example.net",
-        "1 suspicious message found in home@example.net",
+        "1 suspicious message in INBOX of home@example.net",
         ADVICE,
     ]
     # The dangerous message is the one to open, though a suspicious one came later.
-    assert notice.source_to_open == "w1#4"
+    assert notice.source_to_open == url(4)
 
 
 def test_rate_limit_merges_later_messages_into_the_next_summary():
@@ -126,7 +132,7 @@ def test_rate_limit_merges_later_messages_into_the_next_summary():
     clock.advance(GAP_S / 2 - 10)
     notice = notifier.due()
     assert notice.text.startswith("2 dangerous messages quarantined in work@example.com\n")
-    assert notice.source_to_open == "w1#3"
+    assert notice.source_to_open == url(3)
 
 
 def test_rate_limit_is_per_account():
@@ -243,7 +249,8 @@ def test_notice_carries_the_detected_antivirus_age():
 
 
 def test_english_words_have_every_placeholder_they_need():
-    filled = {key: value.format(n=2, what="x", account="a", product="p", days=2, version="v")
+    filled = {key: value.format(n=2, what="x", account="a", folder="f", product="p", days=2,
+                                version="v")
               for key, value in vars(ENGLISH).items()}
     assert "{" not in "".join(filled.values())
 
@@ -278,3 +285,55 @@ def test_scanned_before_reads_the_state(tmp_path):
     state.record_batch([MessageRecord("h1", "INBOX", "pop3s://x", "clean", 0.0, uidl="u1")])
     assert scanned_before(state, HOME)
     state.close()
+
+
+def judged(state, uid, folder="INBOX"):
+    url = imap_url(WORK, folder, 7, uid)
+    state.record_batch([MessageRecord("w1", folder, url, "dangerous", 9.0, uidvalidity=7,
+                                      uid=uid, message_id=f"<{uid}@x>", size=10)])
+    return Flagged("w1", WORK.label, url, Level.DANGEROUS, "quarantine")
+
+
+def test_a_notice_tells_where_the_mail_is_when_it_is_shown(tmp_path):
+    """Review D3: Undo had put three messages back in INBOX, and the notice still said
+    they were quarantined. Each message is looked up when the notice is due."""
+    state = State(tmp_path / "state.sqlite3")
+    notifier, clock = make()
+    notifier.locate = state.find_source
+    undone, failed, moved = (judged(state, uid) for uid in (1, 2, 3))
+    for item in (undone, failed, moved):
+        notifier.add(item)
+    # 1 was quarantined and put back by Undo; 2 could not be moved; 3 is in quarantine.
+    state.relocate("w1", Location("INBOX", 7, 1), Location("Quarantine", 4, 1),
+                   place="quarantine", action="quarantine")
+    state.relocate("w1", Location("Quarantine", 4, 1), Location("INBOX", 7, 10),
+                   place="folder", action="release")
+    state.relocate("w1", Location("INBOX", 7, 3), Location("Quarantine", 4, 2),
+                   place="quarantine", action="quarantine")
+    clock.advance(GROUP_S)
+    notice = notifier.due()
+    assert notice.text.splitlines()[:2] == [
+        "1 dangerous message quarantined in work@example.com",
+        "1 dangerous message in INBOX of work@example.com",
+    ]
+    # The message to open is named by where it is now.
+    assert notice.source_to_open == imap_url(WORK, "Quarantine", 4, 2)
+
+
+def test_no_notice_when_every_message_was_put_back(tmp_path):
+    state = State(tmp_path / "state.sqlite3")
+    notifier, clock = make()
+    notifier.locate = state.find_source
+    notifier.add(judged(state, 1))
+    state.relocate("w1", Location("INBOX", 7, 1), Location("Quarantine", 4, 1),
+                   place="quarantine", action="quarantine")
+    state.relocate("w1", Location("Quarantine", 4, 1), Location("INBOX", 7, 10),
+                   place="folder", action="release")
+    clock.advance(GROUP_S)
+    assert notifier.due() is None
+    assert notifier.wait_s() is None
+    # Nothing was told, so the next message is not held back by the rate limit.
+    notifier.add(judged(state, 2))
+    clock.advance(GROUP_S)
+    notice = notifier.due()
+    assert notice is not None and notice.source_to_open == imap_url(WORK, "INBOX", 7, 2)

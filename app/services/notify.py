@@ -7,6 +7,11 @@ messages quarantined in work@example.com"); an account is told at most once ever
 while a mailbox is scanned for the first time, when all its old mail is judged at once.
 Every notice ends with the antivirus advice.
 
+A notice tells the truth when it is shown, not when the mail was judged: each message
+is looked up in the model of where mail is (`app.store.state`) at that moment. Mail a
+person already put back (release, undo) or that another program took away is left
+out; the rest is told where it is now (quarantined, deleted, or in which folder).
+
 The words are the English templates of `Words`; the GUI passes translated ones.
 """
 
@@ -14,8 +19,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from urllib.parse import unquote, urlsplit
 
 from app.av.signatures import AntivirusStatus
 from app.core.findings import Level
@@ -23,7 +29,7 @@ from app.mail.imap_scan import imap_url
 from app.mail.pop3 import pop3_url
 from app.store.accounts import Account
 from app.store.settings import Settings
-from app.store.state import State
+from app.store.state import MessageRecord, State
 
 #: Messages arriving within this many seconds of an account's first one share a notice.
 GROUP_S = 5.0
@@ -31,6 +37,9 @@ GROUP_S = 5.0
 GAP_S = 120.0
 
 Clock = Callable[[], datetime]
+#: The message listed (now or first) under a URL, as the model has it now; None when
+#: the model does not know it.
+Locate = Callable[[str], MessageRecord | None]
 
 
 def utc_now() -> datetime:
@@ -51,7 +60,7 @@ class Words:
     suspicious_many: str = "{n} suspicious messages"
     quarantined: str = "{what} quarantined in {account}"
     deleted: str = "{what} deleted from {account} (MailSentry keeps a copy)"
-    found: str = "{what} found in {account}"
+    found: str = "{what} in {folder} of {account}"
     do_not_open: str = "Do not open the attachments."
     update: str = "Update your antivirus and scan before opening anything."
     age_today: str = "{product} signatures are from today."
@@ -73,6 +82,7 @@ class Flagged:
     source: str  # the message's URL, which the window can select
     level: Level
     action: str  # "quarantine", "delete", or "" when the message stays where it is
+    folder: str = ""  # where it is ("" : read from ``source``)
 
 
 @dataclass(frozen=True)
@@ -145,8 +155,10 @@ class Notifier:
         words: Words = ENGLISH,
         group_s: float = GROUP_S,
         gap_s: float = GAP_S,
+        locate: Locate = lambda _: None,
     ) -> None:
         self.settings = settings
+        self.locate = locate
         self.first_scan_done = first_scan_done
         self.clock = clock
         self.words = words
@@ -188,10 +200,26 @@ class Notifier:
         now = self.clock()
         for account in ready:
             del self._first[account]
-            self._told[account] = now
         items = [item for item in self._pending if item.account in ready]
         self._pending = [item for item in self._pending if item.account not in ready]
-        return self._notice(items, now)
+        told = [known for known in map(self._as_now, items) if known is not None]
+        if not told:
+            return None
+        for account in {item.account for item in told}:
+            self._told[account] = now
+        return self._notice(told, now)
+
+    def _as_now(self, item: Flagged) -> Flagged | None:
+        """``item`` as the model has it now: None when a person already put it back
+        (release, undo) or it left for a place MailSentry does not look at; else with
+        the action its place shows and its URL and folder now."""
+        record = self.locate(item.source)
+        if record is None:
+            return item
+        if record.place == "gone" or record.action == "release":
+            return None
+        action = {"quarantine": "quarantine", "deleted": "delete"}.get(record.place, "")
+        return replace(item, action=action, source=record.source, folder=record.folder)
 
     def _ready_in(self, account: str) -> float:
         wait = self.group_s - self._since(self._first[account])
@@ -211,16 +239,20 @@ class Notifier:
         lines = []
         for account in dict.fromkeys(item.account for item in items):
             mine = [item for item in items if item.account == account]
+            label = mine[-1].label
             for level in (Level.DANGEROUS, Level.SUSPICIOUS):
                 for action, template in (
                     ("quarantine", words.quarantined),
                     ("delete", words.deleted),
-                    ("", words.found),
                 ):
                     count = sum(i.level is level and i.action == action for i in mine)
                     if count:
-                        what = self._count(level, count)
-                        lines.append(template.format(what=what, account=mine[-1].label))
+                        lines.append(template.format(what=self._count(level, count), account=label))
+                left = [i for i in mine if i.level is level and i.action == ""]
+                for folder in dict.fromkeys(_folder(i) for i in left):
+                    count = sum(_folder(i) == folder for i in left)
+                    what = self._count(level, count)
+                    lines.append(words.found.format(what=what, folder=folder, account=label))
         worst = max(item.level.rank for item in items)
         dangerous = worst == Level.DANGEROUS.rank
         lines.append(f"{words.do_not_open} {antivirus_advice(self.antivirus, now, words)}")
@@ -235,3 +267,12 @@ class Notifier:
         if level is Level.DANGEROUS:
             return words.dangerous_one if count == 1 else words.dangerous_many.format(n=count)
         return words.suspicious_one if count == 1 else words.suspicious_many.format(n=count)
+
+
+def _folder(item: Flagged) -> str:
+    """Where a message stays: its ``folder``, else the mailbox in its URL (an RFC 5092
+    IMAP URL's path; POP3 has only INBOX)."""
+    if item.folder:
+        return item.folder
+    path = urlsplit(item.source).path.lstrip("/").split(";", 1)[0]
+    return unquote(path) or "INBOX"

@@ -61,6 +61,7 @@ class Tray(QObject):
             self._first_scan_done,
             clock=clock,
             words=self.words(),
+            locate=controller.state.find_source,  # told as it is when shown
         )
         self.error: str | None = None
         self.alert = False
@@ -116,7 +117,7 @@ class Tray(QObject):
             suspicious_many=self.tr("{n} suspicious messages"),
             quarantined=self.tr("{what} quarantined in {account}"),
             deleted=self.tr("{what} deleted from {account} (MailSentry keeps a copy)"),
-            found=self.tr("{what} found in {account}"),
+            found=self.tr("{what} in {folder} of {account}"),
             do_not_open=self.tr("Do not open the attachments."),
             update=self.tr("Update your antivirus and scan before opening anything."),
             age_today=self.tr("{product} signatures are from today."),

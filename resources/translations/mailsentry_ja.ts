@@ -1698,8 +1698,8 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
         <translation>{account} から{what}を削除しました（MailSentry がコピーを保存しています）</translation>
     </message>
     <message>
-        <source>{what} found in {account}</source>
-        <translation>{account} で{what}が見つかりました</translation>
+        <source>{what} in {folder} of {account}</source>
+        <translation>{account} の {folder} に{what}があります</translation>
     </message>
     <message>
         <source>Do not open the attachments.</source>
