@@ -12,8 +12,10 @@ read.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 
+import imapclient.exceptions
 from imapclient import IMAPClient
 
 from app.mail import imap_actions
@@ -28,6 +30,21 @@ from app.store.state import Location, MessageRecord, State
 
 #: What a person can ask for on listed messages.
 KINDS = ("quarantine", "release", "delete")
+
+
+@contextmanager
+def imap_session(account: Account, password: str) -> Iterator[IMAPClient]:
+    """A logged-in connection, logged out at the end; a connection already lost then
+    is only closed (what was lost is reported by the command that met it)."""
+    client = open_imap(account, password)
+    try:
+        yield client
+    finally:
+        try:
+            client.logout()
+        except (OSError, imapclient.exceptions.IMAPClientError):
+            with suppress(OSError, imapclient.exceptions.IMAPClientError):
+                client.shutdown()
 
 
 def new_batch() -> str:
@@ -57,8 +74,7 @@ def act_on(
     if account.protocol == "pop3":
         uidls = [p.message.uidl for p in planned if isinstance(p.message, Pop3Result)]
         return act_pop3(account, password, uidls, state, copies)
-    client = open_imap(account, password)
-    try:
+    with imap_session(account, password) as client:
         lines = recovered_lines(client, state, account)
         for action in ("quarantine", "delete"):
             chosen = [
@@ -74,8 +90,6 @@ def act_on(
                 outcomes = imap_actions.delete(client, state, copies, account, chosen, batch)
             lines.extend(_noted(state, account, outcomes))
         return lines
-    finally:
-        client.logout()
 
 
 def act_on_records(  # noqa: PLR0917 - the action, its messages and the stores
@@ -99,8 +113,7 @@ def act_on_records(  # noqa: PLR0917 - the action, its messages and the stores
             ]
         return act_pop3(account, password, [r.uidl for r in records], state, copies)
     batch = new_batch()
-    client = open_imap(account, password)
-    try:
+    with imap_session(account, password) as client:
         lines = recovered_lines(client, state, account)
         # Recovery may have moved some: act on where each is now.
         now = [state.find(account.id, r.location) or r for r in records]
@@ -113,8 +126,6 @@ def act_on_records(  # noqa: PLR0917 - the action, its messages and the stores
             outcomes = imap_actions.delete(client, state, copies, account, targets, batch)
         lines.extend(_noted(state, account, outcomes))
         return lines
-    finally:
-        client.logout()
 
 
 def undo_last(account: Account, password: str, state: State) -> list[str]:
@@ -122,14 +133,11 @@ def undo_last(account: Account, password: str, state: State) -> list[str]:
     (none when there is nothing to undo)."""
     if account.protocol == "pop3" or state.last_batch(account.id) is None:
         return []
-    client = open_imap(account, password)
-    try:
+    with imap_session(account, password) as client:
         lines = recovered_lines(client, state, account)
         outcomes = imap_actions.undo(client, state, account, new_batch())
         lines.extend(_noted(state, account, outcomes))
         return lines
-    finally:
-        client.logout()
 
 
 def _noted(state: State, account: Account, outcomes: Sequence[Outcome]) -> list[str]:

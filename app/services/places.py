@@ -16,9 +16,9 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from app.core.judge import judge_bytes, judge_readings
-from app.mail.connect import open_imap
 from app.mail.imap_scan import facts_builder, select_readonly
 from app.mail.pop3 import scan_pop3
+from app.services.actions import imap_session
 from app.store.accounts import Account
 from app.store.localcopy import LocalCopies
 from app.store.records import message_record
@@ -165,8 +165,7 @@ def _rescan_imap(
     settings: Settings,
 ) -> None:
     rules = settings.rules(me=account.address or None)
-    client = open_imap(account, password)
-    try:
+    with imap_session(account, password) as client:
         by_folder: dict[str, list[MessageRecord]] = {}
         for record in records:
             by_folder.setdefault(record.folder, []).append(record)
@@ -180,5 +179,3 @@ def _rescan_imap(
                     record, message_record(record.account, folder, record.source, verdict,
                                            readings[0], uidvalidity=validity, uid=uid),
                 )  # fmt: skip
-    finally:
-        client.logout()
