@@ -14,7 +14,7 @@ from app.cli.common import EXIT_CLEAN, EXIT_ERROR, Env
 from app.core.names import escape
 from app.mail.errors import MailError
 from app.services.actions import act_on_records, undo_last
-from app.services.places import find, folder_of, listed, trust_senders, where
+from app.services.places import find, folder_of, listed, release_and_trust, where
 from app.store.accounts import Account, AccountError
 from app.store.secrets import NoKeyring
 from app.store.state import JournalEntry, MessageRecord
@@ -185,11 +185,13 @@ def _release(args: argparse.Namespace, env: Env) -> int:
         if not chosen:
             continue
         password = env.accounts.password(account, env.prompt())  # type: ignore[arg-type]
-        lines = act_on_records(account, password, "release", chosen, env.state, env.copies)
-        failed |= _print(env, lines)
         if args.trust_sender:
-            for sender in trust_senders(env.settings, chosen):
-                env.show(f"trusted {sender}")
+            lines = release_and_trust(
+                account, password, chosen, env.state, env.copies, env.settings
+            )
+        else:
+            lines = act_on_records(account, password, "release", chosen, env.state, env.copies)
+        failed |= _print(env, lines)
     return EXIT_ERROR if failed else EXIT_CLEAN
 
 

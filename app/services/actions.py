@@ -105,13 +105,22 @@ def act_on_records(  # noqa: PLR0917 - the action, its messages and the stores
     if kind not in KINDS:
         raise ValueError(f"unknown action {kind!r}")
     if account.protocol == "pop3":
+        local = [r for r in records if r.local_copy]
         if kind == "release":
             return [
                 f"NOT changed: {r.source}: a POP3 server cannot take messages back; the local "
                 f"copy stays at {r.local_copy}"
-                for r in records
+                for r in local
             ]
-        return act_pop3(account, password, [r.uidl for r in records], state, copies)
+        lines = []
+        if kind == "delete":  # out of the local quarantine; the copy stays, as ever
+            for record in local:
+                state.keep_locally(account.id, record.uidl, record.local_copy, action="delete")
+                lines.append(f"deleted {record.source}; local copy at {record.local_copy}")
+        remote = [r.uidl for r in records if not r.local_copy]
+        if remote:
+            lines += act_pop3(account, password, remote, state, copies)
+        return lines
     batch = new_batch()
     with imap_session(account, password) as client:
         lines = recovered_lines(client, state, account)

@@ -18,7 +18,7 @@ from urllib.parse import quote, unquote
 from app.core.judge import judge_bytes, judge_readings
 from app.mail.imap_scan import facts_builder, select_readonly
 from app.mail.pop3 import scan_pop3
-from app.services.actions import imap_session
+from app.services.actions import act_on_records, imap_session
 from app.store.accounts import Account
 from app.store.localcopy import LocalCopies
 from app.store.records import message_record
@@ -121,6 +121,21 @@ def trust_senders(settings: SettingsStore, records: Iterable[MessageRecord]) -> 
         values["trust.senders"] = trusted
         settings.save(values)
     return added
+
+
+def release_and_trust(  # noqa: PLR0917 - the messages, where they go, and the stores
+    account: Account,
+    password: str,
+    records: Sequence[MessageRecord],
+    state: State,
+    copies: LocalCopies,
+    settings: SettingsStore,
+) -> list[str]:
+    """Release ``records`` and trust their senders (future mail from them is judged as
+    from a known sender; programs stay blocked); one line per message, then one per
+    sender trusted."""
+    lines = act_on_records(account, password, "release", records, state, copies)
+    return lines + [f"trusted {sender}" for sender in trust_senders(settings, records)]
 
 
 def rescan(

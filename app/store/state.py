@@ -293,14 +293,18 @@ class State:
                 if record.uidl and record.uidl not in keep:
                     self._vanish(record)
 
-    def keep_locally(self, account: str, uidl: str, local_copy: str) -> None:
-        """POP3 quarantine: the server deleted the message; its local copy is where it
-        is now."""
+    def keep_locally(
+        self, account: str, uidl: str, local_copy: str, *, action: str = "quarantine"
+    ) -> None:
+        """POP3: the server deleted the message; its local copy is where it is now, in
+        quarantine (``action`` "quarantine") or deleted for good (``action`` "delete",
+        the copy kept)."""
+        place = "deleted" if action == "delete" else "quarantine"
         with self.transaction() as db:
             db.execute(
-                "UPDATE messages SET place='quarantine', local_copy=?, action='quarantine', "
-                "acted_at=? WHERE account=? AND uidl=?",
-                (local_copy, time.time(), account, uidl),
+                "UPDATE messages SET place=?, local_copy=?, action=?, acted_at=? "
+                "WHERE account=? AND uidl=?",
+                (place, local_copy, action, time.time(), account, uidl),
             )
 
     # -- messages ------------------------------------------------------------------

@@ -12,6 +12,14 @@ import pytest
 from imapclient import IMAPClient
 from keyring.backend import KeyringBackend
 
+from app.services.accounts import AccountService
+from app.services.places import quarantines, release_and_trust, rescan, trust_senders
+from app.services.watch import Watch
+from app.store.accounts import Account, AccountStore
+from app.store.localcopy import LocalCopies
+from app.store.secrets import SecretStore
+from app.store.settings import SettingsStore
+from app.store.state import State
 from tests.integration.conftest import CliRunner, connect, corpus
 from tests.servers.dovecot import MailUser, PrivateDovecot
 
@@ -105,3 +113,53 @@ def test_every_path_moves_the_one_row(
         assert "vanished" in history.out and "found" in history.out
     finally:
         client.logout()
+
+
+def test_the_quarantine_as_a_place_and_rescan_after_trust(
+    dovecot: PrivateDovecot, mail_user: MailUser, tmp_path: Path
+) -> None:
+    """Review D4 and D5: each account's quarantine is listed with its counts, and
+    Rescan judges again with the current settings (a sender trusted a moment ago is no
+    longer "a sender you do not know")."""
+    dovecot.append_many(mail_user.name, mail_user.password, "INBOX",
+                        [corpus("docm_stranger"), corpus("hybris_english")])  # fmt: skip
+    account = Account(id="m1", protocol="imap", host=dovecot.host, port=dovecot.imap_port,
+                      security="plain", username=mail_user.name, address="me@corp.example")
+    store = AccountStore(tmp_path / "accounts.json")
+    store.add(account)
+    settings = SettingsStore(tmp_path / "settings.toml")
+    state = State(tmp_path / "state.sqlite3")
+    copies = LocalCopies(tmp_path / "copies")
+    watch = Watch([account], FixedPassword(store, mail_user.password), state,
+                  settings.current, copies)  # fmt: skip
+    assert not watch.check_once()
+
+    (quarantine,) = quarantines(state, [account])
+    assert quarantine.name == "Quarantine"
+    assert quarantine.counts == {"dangerous": 1}
+    (docm,) = [r for r in state.messages() if r.verdict == "suspicious"]
+    assert not docm.quarantined
+
+    assert trust_senders(settings, [docm]) == ["sales@shop.example"]
+    (again,) = rescan(account, mail_user.password, [docm], state,
+                      settings=settings.current, copies=copies)  # fmt: skip
+    assert (again.id, again.verdict) == (docm.id, "clean")
+
+    lines = release_and_trust(account, mail_user.password, list(quarantine.records), state,
+                              copies, settings)  # fmt: skip
+    assert lines[0].startswith("moved Quarantine UID 1 ")
+    (back,) = [r for r in state.messages() if r.verdict == "dangerous"]
+    assert (back.folder, back.action, back.id) == ("INBOX", "release", quarantine.records[0].id)
+    assert quarantines(state, [account])[0].counts == {}
+    state.close()
+
+
+class FixedPassword(AccountService):
+    """The account's password without a keyring (not what this test is about)."""
+
+    def __init__(self, store: AccountStore, password: str) -> None:
+        super().__init__(store, SecretStore)
+        self.fixed = password
+
+    def password(self, account: Account, prompt: object = None) -> str:
+        return self.fixed
