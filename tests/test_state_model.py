@@ -147,3 +147,18 @@ def test_duplicate_rows_of_earlier_versions_become_one_row_per_message(tmp_path)
     assert rows[1].local_copy == "/copies/x.quarantined-message"
     state.close()
     assert len(State(path).messages()) == 2  # the migration ran once and holds
+
+
+def test_undo_skips_a_batch_whose_message_was_deleted_since(tmp_path):
+    state = State(tmp_path / "s.sqlite3")
+    state.record_batch([record(5)])
+    entry = state.journal_begin("q1", "a1", "quarantine", src_folder="INBOX",
+                                src_uidvalidity=7, src_uid=5, dst_folder="Quarantine",
+                                dst_uidvalidity=3, dst_uid=1)  # fmt: skip
+    state.journal_update(entry, state="done")
+    state.relocate("a1", Location("INBOX", 7, 5), Location("Quarantine", 3, 1),
+                   place="quarantine", action="quarantine")
+    assert state.last_batch("a1") == "q1"
+    state.relocate("a1", Location("Quarantine", 3, 1), None, place="deleted",
+                   action="delete", local_copy="/copies/x")
+    assert state.last_batch("a1") is None

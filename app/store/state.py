@@ -196,6 +196,7 @@ class State:
             if column not in columns:
                 self.db.execute(f"ALTER TABLE messages ADD COLUMN {column} {kind}")
         self.db.execute("CREATE INDEX IF NOT EXISTS messages_source ON messages (source)")
+        self.db.execute("CREATE INDEX IF NOT EXISTS messages_first ON messages (first_source)")
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
         with self.transaction() as db:
             if version < _VERSION:
@@ -289,9 +290,13 @@ class State:
         with self.transaction() as db:
             for uidl in self.seen_uidls(account) - keep:
                 db.execute("DELETE FROM pop3_seen WHERE account=? AND uidl=?", (account, uidl))
-            for record in self.messages(account, places=("folder",)):
-                if record.uidl and record.uidl not in keep:
-                    self._vanish(record)
+            rows = db.execute(
+                "SELECT id, uidl FROM messages WHERE account=? AND uidl!='' AND place='folder'",
+                (account,),
+            ).fetchall()
+            left = [int(row_id) for row_id, uidl in rows if uidl not in keep]
+            for record in self._select(f"id IN ({', '.join('?' for _ in left)})", left):
+                self._vanish(record)
 
     def keep_locally(
         self, account: str, uidl: str, local_copy: str, *, action: str = "quarantine"
@@ -481,11 +486,14 @@ class State:
         return [JournalEntry(*row) for row in cursor]
 
     def last_batch(self, account: str | None = None) -> str | None:
-        """The newest batch of completed actions that can still be undone."""
+        """The newest batch of completed moves that can still be undone: not one whose
+        messages the model knows were deleted or taken away since."""
         row = self.db.execute(
-            "SELECT batch FROM journal WHERE state='done' AND kind IN ('quarantine', 'release')"
-            + (" AND account=?" if account else "")
-            + " ORDER BY id DESC LIMIT 1",
+            "SELECT batch FROM journal j WHERE state='done' AND kind IN ('quarantine', "
+            "'release')" + (" AND account=?" if account else "") + " AND NOT EXISTS ("
+            "SELECT 1 FROM messages m WHERE m.account=j.account AND m.folder=j.dst_folder "
+            "AND m.uidvalidity=j.dst_uidvalidity AND m.uid=j.dst_uid AND m.uidl='' "
+            "AND m.place IN ('deleted', 'gone')) ORDER BY id DESC LIMIT 1",
             (account,) if account else (),
         ).fetchone()
         return str(row[0]) if row else None
