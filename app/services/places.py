@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from app.core.judge import judge_bytes, judge_readings
+from app.core.rules import Rules
 from app.mail.imap_scan import facts_builder, select_readonly
 from app.mail.pop3 import scan_pop3
 from app.services.actions import act_on_records, imap_session
@@ -162,12 +163,13 @@ def rescan(
             record, message_record(record.account, record.folder, record.source, verdict,
                                    readings[0] if readings else None, size=record.size),
         )  # fmt: skip
-    remote = [r for r in mine if r not in local and r.place in ("folder", "quarantine")]
+    kept = {r.id for r in local}
+    remote = [r for r in mine if r.id not in kept and r.place in ("folder", "quarantine")]
     if account.protocol == "pop3":
-        if remote:
+        if remote:  # POP3 cannot fetch one message by its UIDL: judge them all again
             scan_pop3(account, password, state, rules, everything=True)
     elif remote:
-        _rescan_imap(account, password, remote, state, settings)
+        _rescan_imap(account, password, remote, state, rules)
     ids = {r.id for r in mine}
     return [r for r in state.messages(account.id) if r.id in ids]
 
@@ -177,9 +179,9 @@ def _rescan_imap(
     password: str,
     records: Sequence[MessageRecord],
     state: State,
-    settings: Settings,
+    rules: Rules,
 ) -> None:
-    rules = settings.rules(me=account.address or None)
+    """Build each message's facts again where the model places it, and judge them."""
     with imap_session(account, password) as client:
         by_folder: dict[str, list[MessageRecord]] = {}
         for record in records:
