@@ -15,6 +15,7 @@ import pytest
 from app.cli import main
 from app.store import paths
 from app.store.accounts import Account, AccountStore
+from app.store.localcopy import LocalCopies
 from app.store.settings import SettingsStore, defaults
 from app.store.state import State
 
@@ -42,9 +43,11 @@ def test_new_files_are_private(home: Path) -> None:
             )
         )
         SettingsStore(paths.settings_path()).save(defaults().values)
+        LocalCopies(paths.copies_path()).save("acct", b"Subject: x\r\n\r\n")
         data, config = home / "data", home / "config"
-        assert (mode(data), mode(config)) == (0o700, 0o700)
-        files = [*data.iterdir(), *config.iterdir()]
+        folders = [data, config, data / "local-copies", data / "local-copies" / "acct"]
+        assert [mode(f) for f in folders] == [0o700] * 4
+        files = [f for f in (*data.iterdir(), *config.iterdir()) if f.is_file()]
         names = {f.name for f in files}
         assert {"state.sqlite3", "state.sqlite3-wal", "state.sqlite3-shm"} <= names
         assert {"accounts.json", "settings.toml"} <= names

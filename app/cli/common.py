@@ -49,7 +49,7 @@ class Env:
 
     @cached_property
     def copies(self) -> LocalCopies:
-        return LocalCopies(paths.data_dir() / "local-copies")
+        return LocalCopies(paths.copies_path())
 
     def prompt(self) -> object:
         """A password prompt when a person is at the terminal, else None."""

@@ -44,6 +44,11 @@ def state_path() -> Path:
     return path
 
 
+def copies_path() -> Path:
+    """The folder of local copies of deleted mail (one private subfolder per account)."""
+    return private_folder(private_folder(data_dir()) / "local-copies")
+
+
 def private_folder(folder: Path) -> Path:
     """``folder``, created if missing, with it and the files directly in it tightened
     to the owner only."""

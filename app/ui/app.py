@@ -61,7 +61,7 @@ def build(app: QApplication) -> tuple[Controller, MainWindow, Tray]:
     accounts = AccountService(AccountStore(paths.accounts_path()), SecretStore)
     state = State(paths.state_path())
     controller = Controller(
-        settings, accounts, state, LocalCopies(paths.data_dir() / "local-copies"), app
+        settings, accounts, state, LocalCopies(paths.copies_path()), app
     )
     window = MainWindow(controller)
     tray = Tray(controller, window)
