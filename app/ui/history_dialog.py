@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.store.state import JournalEntry, MessageRecord, State
+from app.ui.message_model import plain_tooltip
 
 MAX_ROWS = 2_000
 
@@ -87,7 +88,7 @@ class HistoryDialog(QDialog):
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(entry.detail or text)
+                item.setToolTip(plain_tooltip(entry.detail or text))  # mail, server text
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
         self.table.sortItems(0, Qt.SortOrder.DescendingOrder)

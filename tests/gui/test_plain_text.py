@@ -8,7 +8,8 @@ from PySide6.QtGui import QHelpEvent, QTextDocument
 from PySide6.QtGui import Qt as QtGui
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QTableView
 
-from app.store.state import MessageRecord
+from app.store.state import MessageRecord, State
+from app.ui.history_dialog import HistoryDialog
 from app.ui.main_window import MainWindow
 from app.ui.message_model import MessageModel
 from app.ui.tray import Tray
@@ -102,3 +103,23 @@ def test_tray_tooltip_never_holds_markup(qtbot, controller, tray_exists):  # noq
     assert "<" not in tip and "\x1b" not in tip
     assert "MailSentry: this message is SAFE" in tip  # still readable
     assert shown_as(tip) == tip
+
+
+def test_history_tooltips_show_subjects_and_server_text_literally(qtbot, tmp_path):
+    state = State(tmp_path / "state.sqlite3")
+    try:
+        moved = state.journal_begin("b1", "a", "quarantine", message_id="<m1@x>")
+        state.journal_update(moved, state="done")
+        refused = state.journal_begin("b2", "a", "quarantine", message_id="<m2@x>")
+        state.journal_update(refused, state="rolled_back", detail=f"NO {HOSTILE}")
+        record = MessageRecord(
+            "a", "INBOX", "s1", "dangerous", 20.0, message_id="<m1@x>", subject=HOSTILE
+        )
+        dialog = HistoryDialog(state, [record], {})
+        qtbot.addWidget(dialog)
+        tips = {
+            shown_as(dialog.table.item(row, 2).toolTip()) for row in range(dialog.table.rowCount())
+        }
+        assert tips == {HOSTILE, f"NO {HOSTILE}"}
+    finally:
+        state.close()
