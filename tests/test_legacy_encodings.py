@@ -63,6 +63,17 @@ def test_binhex_run_length_bomb_is_bounded() -> None:
     assert len(block.data) <= legacy.MAX_DECODED and block.problem
 
 
+def test_past_the_block_bound_is_a_problem() -> None:
+    many = b"".join(yenc(f"f{n}.txt", b"x") for n in range(legacy.MAX_BLOCKS + 1))
+    blocks = list(legacy.find_yenc(many.split(b"\r\n")))
+    assert len(blocks) == legacy.MAX_BLOCKS + 1 and blocks[-1].problem
+    many = b"".join(binhex(f"f{n}", b"x") for n in range(legacy.MAX_BLOCKS + 1))
+    blocks = list(legacy.find_binhex(many))
+    assert len(blocks) == legacy.MAX_BLOCKS + 1 and blocks[-1].problem
+    verdict, _ = judge_bytes(text_message(many), Rules())
+    assert verdict.level is Level.SUSPICIOUS
+
+
 def test_cut_binhex_and_yenc_are_problems() -> None:
     (hqx,) = legacy.find_binhex(binhex("a.exe", EXE)[:200])
     assert hqx.name == "a.exe" and hqx.problem

@@ -46,9 +46,12 @@ def find_binhex(text: bytes) -> Iterator[Block]:
     """Every BinHex 4.0 file in ``text``: its name and data fork (the part a Mac or a
     Windows unpacker turns into the file), from the header that precedes it."""
     pos = blocks = 0
-    while blocks < MAX_BLOCKS:
+    while True:
         mark = text.find(BINHEX_MARK, pos)
         if mark < 0:
+            return
+        if blocks == MAX_BLOCKS:
+            yield Block("binhex", "", b"", f"more than {MAX_BLOCKS} BinHex blocks (not read)")
             return
         blocks += 1
         start = text.find(b":", mark + len(BINHEX_MARK))
@@ -126,12 +129,15 @@ def find_yenc(lines: list[bytes]) -> Iterator[Block]:
     """Every yEnc file (or file part, ``=ypart``) in ``lines``. A later part of a split
     file carries its name but not the start of the file."""
     index = blocks = 0
-    while index < len(lines) and blocks < MAX_BLOCKS:
+    while index < len(lines):
         line = lines[index]
         index += 1
         match = _YBEGIN.match(line) if line.startswith(b"=ybegin") else None
         if match is None:
             continue
+        if blocks == MAX_BLOCKS:
+            yield Block("yenc", "", b"", f"more than {MAX_BLOCKS} yEnc blocks (not read)")
+            return
         blocks += 1
         header = match.group(1)
         name = header.partition(b" name=")[2].strip().decode("utf-8", "replace")

@@ -23,6 +23,7 @@ from app.core.facts import (
 )
 from app.core.mime import (
     MAX_DELIMITER_CANDIDATES,
+    MAX_UU_BLOCKS,
     ContentType,
     Delimiter,
     HeaderBlock,
@@ -407,6 +408,11 @@ def embedded_files(text_part: Part, payload: bytes) -> tuple[list[Part], list[st
     parts, and what could not be read of them."""
     found = uuencoded_parts(text_part, payload)
     problems: list[str] = []
+    if len(found) >= MAX_UU_BLOCKS:
+        problems.append(
+            f"text of part {text_part.path}: {MAX_UU_BLOCKS} or more uuencoded blocks "
+            "(the rest are not read)"
+        )
     blocks: list[legacy.Block] = []
     if legacy.BINHEX_MARK in payload:
         blocks.extend(legacy.find_binhex(payload))
@@ -414,6 +420,10 @@ def embedded_files(text_part: Part, payload: bytes) -> tuple[list[Part], list[st
         blocks.extend(legacy.find_yenc(_lines(payload)))
     numbers: dict[str, int] = {}
     for block in blocks:
+        if not (block.name or block.data):
+            # Nothing of the file could be read: what it is stays unknown.
+            problems.append(f"text of part {text_part.path}: {block.problem}")
+            continue
         numbers[block.kind] = number = numbers.get(block.kind, 0) + 1
         path = f"{text_part.path}.{block.kind}{number}"
         if block.problem:
