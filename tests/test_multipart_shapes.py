@@ -353,6 +353,19 @@ def _python_files(raw: bytes) -> list[tuple[str, bytes, bool]] | None:
         return None
 
 
+def _plain(name: str) -> str:
+    return name.encode("ascii", "replace").decode().replace("\ufffd", "?")
+
+
+def _same_start(ours: bytes, theirs: bytes) -> bool:
+    """The same decoded start, line ends aside (a part cut off by the end of the
+    message loses its last line end in Python)."""
+    a, b = (d.replace(b"\r\n", b"\n").replace(b"\r", b"\n") for d in (ours, theirs))
+    if min(len(a), len(b)) >= 120:
+        return a[:120] == b[:120]
+    return a.removesuffix(b"\n") == b.removesuffix(b"\n")
+
+
 @SETTINGS
 @given(_mutated())
 def test_mutated_messages_show_every_file_python_finds(raw: bytes) -> None:
@@ -360,11 +373,13 @@ def test_mutated_messages_show_every_file_python_finds(raw: bytes) -> None:
     assume(theirs is not None)
     assert theirs is not None
     all_facts = readings(raw)
-    ours = {(n, p.head) for facts in all_facts for p in facts.parts for n in p.names}
+    # Two differences on purpose: line ends are read as CRLF (as IMAP serves them), and
+    # undecodable bytes in a header are kept (Latin-1) where Python puts U+FFFD.
+    ours = {(_plain(n), p.head) for facts in all_facts for p in facts.parts for n in p.names}
     for name, head, clean in theirs:
-        assert name in {n for n, _ in ours}, name
+        assert _plain(name) in {n for n, _ in ours}, name
         if clean:
             # Python read it without a defect: some reading here decodes the same start.
-            assert (name, head) in ours, name
+            assert any(n == _plain(name) and _same_start(h, head) for n, h in ours), name
         if head.startswith(b"MZ"):
             assert judged(raw)[0] is not Level.CLEAN
