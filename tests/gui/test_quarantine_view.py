@@ -1,6 +1,7 @@
 """The window as a view of the one model, on real widgets against the private Dovecot:
 the account's quarantine folder in the tree with its counts, search and release from
-it (one row per message, wherever it goes), and Rescan after trusting a sender."""
+it (one row per message, wherever it goes), Rescan after trusting a sender, and the
+notice after an undo that put the mail back."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from app.services.notify import GROUP_S
 from app.services.places import LOCAL_QUARANTINE
 from app.store.accounts import Account
 from app.ui.history_dialog import HistoryDialog
 from app.ui.main_window import MainWindow
 from app.ui.message_model import DELETED, RECORD_ROLE
+from app.ui.tray import Tray
 from tests.gui.test_end_to_end import on_server
+from tests.gui.test_tray import Clock
 
 CORPUS = Path(__file__).parents[1] / "corpus" / "messages"
 TIMEOUT_MS = 30_000
@@ -175,3 +179,22 @@ def test_pop3_local_quarantine_is_a_folder_too(qtbot, controller, dovecot, mail_
     assert "local quarantine" in window.risk.toPlainText()
     qtbot.waitUntil(lambda: window.preview.text.toPlainText() != "", timeout=TIMEOUT_MS)
     assert "Please find" in window.preview.text.toPlainText()  # from the local copy
+
+
+def test_notice_after_undo_tells_the_truth(qtbot, controller, dovecot, mail_user, monkeypatch):
+    window = start(qtbot, controller, dovecot, mail_user, monkeypatch, ["plain_text.eml"])
+    clock = Clock()
+    tray = Tray(controller, window, clock=clock)  # offscreen: notices go to the banner
+    dovecot.append_many(mail_user.name, mail_user.password, "INBOX",
+                        [(CORPUS / "hybris_2001_sims.eml").read_bytes()])
+    with qtbot.waitSignal(controller.scan_finished, timeout=TIMEOUT_MS):
+        controller.check_now()  # judged, and quarantined at once
+    qtbot.waitUntil(lambda: len(on_server(dovecot, mail_user, "Quarantine")) == 1,
+                    timeout=TIMEOUT_MS)
+    assert tray.notifier.wait_s() is not None  # a notice is on its way
+    with qtbot.waitSignal(controller.action_finished, timeout=TIMEOUT_MS):
+        window.undo()  # the user puts it back before the notice is due
+    assert on_server(dovecot, mail_user, "Quarantine") == []
+    clock.advance(GROUP_S)
+    tray.flush()
+    assert "quarantined" not in window.banner.text()  # it is in INBOX again
