@@ -146,3 +146,16 @@ HONEST = _honest()
 def test_everyday_honest_mail_is_clean(name):
     verdict, _ = judge_bytes(HONEST[name].as_bytes(policy=policy.SMTP), RULES)
     assert verdict.level is Level.CLEAN, (name, [(f.id, f.evidence) for f in verdict.findings])
+
+
+def test_a_clumsy_newsletter_with_unnamed_inline_pictures_is_clean():
+    """A header line without a colon (two readings) in a newsletter whose inline
+    pictures have no names: only pictures and text, whichever way it is read."""
+    msg = _base("News")
+    msg.set_content("<p>News <img src='cid:a'></p>", subtype="html")
+    msg.add_related(b"RIFF\x00\x01\x00\x00WEBPVP8 " + bytes(range(40)), maintype="image",
+                    subtype="webp", cid="<a>")
+    raw = msg.as_bytes(policy=policy.SMTP).replace(b"Subject:", b"X no colon here\r\nSubject:", 1)
+    verdict, _ = judge_bytes(raw, RULES)
+    assert {f.id for f in verdict.findings} >= {"PARSER_AMBIGUITY"}
+    assert verdict.level is Level.CLEAN

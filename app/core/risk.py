@@ -23,6 +23,9 @@ MACRO_MEMBERS = ("vbaproject.bin", "vbadata.xml")
 
 #: Kinds of content whose bytes are a file a viewer shows, not a program.
 VIEWED_KINDS = frozenset({"pdf", "png", "jpeg", "gif", "rtf"})
+#: Declared types a mail program shows or plays itself (an inline picture in a
+#: newsletter): bytes that are not a program (checked first) are harmless there.
+MEDIA_TYPES = ("image/", "audio/", "video/")
 #: Bytes that never occur in text (ESC is kept for ISO-2022-JP, form feed for old mail).
 _BINARY = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 #: A defect that names a part (``part 2.1: ...``); any other defect is about the message.
@@ -47,7 +50,12 @@ def part_risk(part: Part, policy: ExtensionPolicy) -> str | None:
         return archive_risk(part.archive, policy)
     if any(policy.is_archive(ext) for name in part.names for ext in extensions_of(name)):
         return "named as an archive, but not one that could be listed"
-    if is_binary(part.head) and not part.names and magic.sniff(part.head) not in VIEWED_KINDS:
+    if (
+        is_binary(part.head)
+        and not part.names
+        and not part.content_type.startswith(MEDIA_TYPES)
+        and magic.sniff(part.head) not in VIEWED_KINDS
+    ):
         return "unnamed binary content"
     return None
 
