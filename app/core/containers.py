@@ -17,10 +17,11 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from app.core import magic, names
+from app.core import magic
 
 #: Files taken from one container.
 MAX_FILES = 1_000
+_PAGE_EXTENSIONS = frozenset({"htm", "html", "shtml", "xht", "xhtml", "svg", "hta"})
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TNEF_MAGIC = b"\x78\x9f\x3e\x22"
 _ONENOTE_MAGIC = bytes.fromhex("e4525c7b8cd8a74daeb15378d02996d3")
@@ -54,19 +55,18 @@ class Opened:
 Opener = Callable[[bytes], Opened]
 
 
-def opener_for(head: bytes, part_names: tuple[str, ...]) -> Opener | None:
-    """The reader for a part whose first bytes (or name) say it is a container."""
-    lower = head[:64].lower().lstrip()
-    extensions = {e.lower() for n in part_names for e in names.extensions_of(n)[:1]}
+def opener_for(head: bytes, extensions: set[str]) -> Opener | None:
+    """The reader for a part whose first bytes (or the extensions of its names, lower
+    case) say it is a container."""
     if head.startswith(_TNEF_MAGIC):
         return read_tnef
     if head.startswith(_ONENOTE_MAGIC):
         return read_onenote
     if head.startswith(_OLE_MAGIC) and "msg" in extensions:
         return read_msg
-    if lower.startswith(b"begin:vcalendar"):
+    if head[:64].lower().lstrip().startswith(b"begin:vcalendar"):
         return read_icalendar
-    if extensions & {"htm", "html", "shtml", "xht", "xhtml", "svg", "hta"}:
+    if extensions & _PAGE_EXTENSIONS:
         return read_html
     return None
 

@@ -27,7 +27,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from app.core import archive, containers, magic, names
+from app.core import archive, containers, magic
 from app.core.extensions import shipped_tiers
 from app.core.facts import Archive
 
@@ -44,7 +44,7 @@ MAX_NESTING = 3
 #: Wall time one archive may take to list, nested ones included.
 MAX_SECONDS = 1.5
 _ISO_MAGIC_AT = 0x8001  # "CD001" (ISO 9660) or "BEA01" (UDF) in the first descriptor
-_DISK_IMAGE_EXTENSIONS = ("iso", "img", "udf")
+_DISK_IMAGE_EXTENSIONS = frozenset({"iso", "img", "udf"})
 
 
 @dataclass(frozen=True)
@@ -111,9 +111,16 @@ def sniff(head: bytes) -> Format | None:
     return None
 
 
+def file_extension(name: str) -> str:
+    """The extension Windows opens a file by (trailing dots and spaces dropped), lower
+    case: cheap, as it is asked of every part and every member of a large archive. The
+    naming tricks around extensions are the detectors' business (`app.core.names`)."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].rstrip(" .")
+    return base.rsplit(".", 1)[-1].lower() if "." in base else ""
+
+
 def is_disk_image_name(name: str) -> bool:
-    found = names.extensions_of(name)
-    return bool(found) and found[-1].lower() in _DISK_IMAGE_EXTENSIONS
+    return file_extension(name) in _DISK_IMAGE_EXTENSIONS
 
 
 def archive_of(head: bytes, part_names: tuple[str, ...], read: Reader, size: int) -> Archive | None:
@@ -121,19 +128,19 @@ def archive_of(head: bytes, part_names: tuple[str, ...], read: Reader, size: int
     keeps its signature, and (for a zip with data in front) by its name.
     ``read(offset, length)`` reads the decoded content, so a zip's directory can come
     from memory or from a ranged IMAP fetch."""
-    budget = _Budget()
-    if archive.is_zip(head[:4]) or any(n.lower().endswith(".zip") for n in part_names):
-        return _zip(read, size, 1, budget)
+    extensions = {file_extension(n) for n in part_names}
+    if archive.is_zip(head[:4]) or "zip" in extensions:
+        return _zip(read, size, 1, _Budget())
     for signature, offset, kind, label in _UNLISTABLE:
         if head[offset : offset + len(signature)] == signature:
             return Archive(kind, error=f"{label}s cannot be listed", label=label)
-    opener = containers.opener_for(head, part_names)
+    opener = containers.opener_for(head, extensions)
     if opener is not None:
-        return _container(opener, read(0, MAX_WHOLE_BYTES + 1), budget)
+        return _container(opener, read(0, MAX_WHOLE_BYTES + 1), _Budget())
     fmt = sniff(head)
-    if fmt is None and _may_be_tar(head, part_names):
+    if fmt is None and _may_be_tar(head, extensions):
         fmt = sniff(read(0, 512))  # "ustar" sits at 257, past the head
-    image = fmt is None and any(is_disk_image_name(n) for n in part_names)
+    image = fmt is None and bool(extensions & _DISK_IMAGE_EXTENSIONS)
     if fmt is None and not image:
         return None
     # Read from the start only: a remote reader fetches a bounded head of the part.
@@ -145,7 +152,7 @@ def archive_of(head: bytes, part_names: tuple[str, ...], read: Reader, size: int
     if len(data) > MAX_WHOLE_BYTES:
         too_large = f"too large to list (over {MAX_WHOLE_BYTES >> 20} MiB)"
         return Archive(fmt.kind, error=too_large, label=fmt.label)
-    return list_bytes(data, fmt, part_names[:1], 1, budget)
+    return list_bytes(data, fmt, part_names[:1], 1, _Budget())
 
 
 def _container(opener: containers.Opener, data: bytes, budget: _Budget) -> Archive | None:
@@ -171,12 +178,12 @@ def _container(opener: containers.Opener, data: bytes, budget: _Budget) -> Archi
     return inside.into(found)
 
 
-def _may_be_tar(head: bytes, part_names: tuple[str, ...]) -> bool:
+def _may_be_tar(head: bytes, extensions: set[str]) -> bool:
     """A tar header's mode field is octal digits; or the part is named as a tar."""
     mode = head[100:108].rstrip(b" \x00")
     if len(mode) >= 3 and mode.isdigit() and b"8" not in mode and b"9" not in mode:
         return True
-    return any(n.lower().endswith(".tar") for n in part_names)
+    return "tar" in extensions
 
 
 def _disk_image(signature: bytes) -> Format | None:
@@ -231,10 +238,8 @@ def _zip(read: Reader, size: int, depth: int, budget: _Budget) -> Archive:
 
 
 def looks_like_archive(member: str) -> bool:
-    found = names.extensions_of(member)
-    return bool(found) and (
-        found[-1].lower() in shipped_tiers().archive or found[-1].lower() in _DISK_IMAGE_EXTENSIONS
-    )
+    extension = file_extension(member)
+    return extension in shipped_tiers().archive or extension in _DISK_IMAGE_EXTENSIONS
 
 
 class _Inside:
