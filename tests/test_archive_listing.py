@@ -29,7 +29,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.core import listing
+from app.core import attachments, listing, names
 from app.core.facts import Archive
 from tests.corpus.make_corpus import cab, exe, iso9660, rar4, rar5, seven_zip, tar_bytes, udf_image
 
@@ -236,3 +236,16 @@ def test_mutated_archives_never_raise(kind, flips, cut):
     mutated = bytes(data if cut is None else data[: cut % (len(data) + 1)])
     found = listed(mutated, f"archive.{kind.split('-')[0][:3]}")
     assert found is None or isinstance(found, Archive)
+
+
+@SWEEP_SETTINGS
+@given(
+    st.one_of(
+        st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=40),
+        st.text(max_size=40),
+        st.from_regex(r"[a-z]{1,8}(\.[a-zA-Z]{1,4}){0,3}[ .]{0,3}", fullmatch=True),
+    )
+)
+def test_member_extensions_agree_with_the_full_name_reader(name):
+    # The quick path for plain member names gives what `names.extensions_of` gives.
+    assert set(attachments._member_extensions(name)) == set(names.extensions_of(name))

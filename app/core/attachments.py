@@ -44,7 +44,7 @@ def archive_executables(part: Part, policy: ExtensionPolicy) -> list[str]:
     for member in part.archive.members:
         if member.endswith("/"):
             continue
-        if any(policy.tier(ext) == "block" for ext in names.extensions_of(member)):
+        if any(policy.tier(ext) == "block" for ext in _member_extensions(member)):
             out.append(member)
     return out + [f"{m} (a program by its content)" for m in part.archive.programs if m not in out]
 
@@ -58,3 +58,13 @@ def names_inside(part: Part) -> list[tuple[str, str]]:
         where = f"{shown_name(part)} holds "
         out += [(member, where) for member in part.archive.members]
     return out
+
+
+def _member_extensions(member: str) -> tuple[str, ...]:
+    """`names.extensions_of`, quickly for the plain names most members have (printable
+    ASCII without escapes, streams or CLSIDs): an archive may list 20,000 of them."""
+    if member.isascii() and member.isprintable() and not any(c in member for c in "%:{"):
+        base = names.basename(member)
+        found = (names.extension(base.rstrip(" .")), names.extension(base))
+        return tuple(dict.fromkeys(e for e in found if e))
+    return names.extensions_of(member)
