@@ -24,6 +24,11 @@ Three properties, each over generated messages:
 (c) `readings` is deterministic: the same bytes give equal facts, in this process and
     in another one with a different hash seed.
 
+Every message judged here is timed and its allocations traced; at the end of the file
+the slowest message and the largest traced memory peak are reported (with allocation
+tracing on, so times are about twice what a scan takes; `benchmarks/bench_scan.py`
+prints the per-message budget on hostile messages without it).
+
 Bugs this sweep found in app/ (a RecursionError from a deep comment in From, bare CR
 delimiters, blanks after a boundary, message/news, odd RFC 2231 section numbers) are
 kept at the end as regression tests with their minimal reproducers.
@@ -45,6 +50,10 @@ import os
 import re
 import subprocess
 import sys
+import time
+import tracemalloc
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -328,8 +337,53 @@ def shows_program(facts: MessageFacts) -> bool:
     )
 
 
+@dataclass
+class Worst:
+    """The slowest message and the largest memory peak seen, with the messages."""
+
+    seconds: float = 0.0
+    slowest: bytes = b""
+    peak: int = 0
+    largest: bytes = b""
+
+    def describe(self) -> str:
+        def show(raw: bytes) -> str:
+            return f"{len(raw)} bytes, starting {raw[:40]!r}"
+
+        return (
+            f"fuzz: slowest message {self.seconds * 1000:.1f} ms ({show(self.slowest)}); "
+            f"largest traced memory {self.peak / 2**20:.2f} MB ({show(self.largest)})"
+        )
+
+
+WORST = Worst()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report_the_worst(pytestconfig: pytest.Config) -> Iterator[None]:
+    judge_bytes(MULTIPART, RULES)  # warm up (lazy imports and caches) before timing
+    yield
+    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None and WORST.slowest:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line("")
+            reporter.write_line(WORST.describe())
+
+
 def judged(raw: bytes) -> tuple[Verdict, list[MessageFacts]]:
-    verdict, facts = judge_bytes(raw, RULES)
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        verdict, facts = judge_bytes(raw, RULES)
+    finally:
+        seconds = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    if seconds > WORST.seconds:
+        WORST.seconds, WORST.slowest = seconds, raw
+    if peak > WORST.peak:
+        WORST.peak, WORST.largest = peak, raw
     assert isinstance(verdict, Verdict)
     assert verdict.level in Level
     return verdict, facts
