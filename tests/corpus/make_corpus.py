@@ -2373,6 +2373,35 @@ def _() -> str:
                     frm="Bob <bob@example.net>", subject="minutes")
 
 
+@case("script_name_with_comment")
+def _() -> str:
+    # RFC 5322 comments after the names: conforming clients read "invoice.vbs".
+    return exe_mail(att=part('application/octet-stream; name="invoice.vbs" (scanned copy)',
+                             b64(VBS), cte="base64",
+                             disp="attachment; filename=invoice.vbs (scanned copy)"),
+                    subject="invoice")
+
+
+@case("cte_with_comment_exe", crlf=False)
+def _() -> str:
+    # "Base64 (binary)": the comment is no part of the encoding's name.
+    return exe_mail(att=part('application/octet-stream (data); name="report.dat"', b64(exe()),
+                             cte="Base64 (binary)", disp='attachment; filename="report.dat"'),
+                    subject="report")
+
+
+@case("base64_pieces_zip_exe")
+def _() -> str:
+    # A zip encoded in pieces, each padded on its own: decoders that stop at the first
+    # padding see a zip without its directory; Thunderbird reads on and finds it.
+    data = zip_bytes([("readme.txt", FILLER), ("setup.exe", exe())])
+    pieces = [data[:100], data[100:301], data[301:]]
+    text = "".join(base64.b64encode(piece).decode("ascii") for piece in pieces)
+    body = "\n".join(text[i : i + 76] for i in range(0, len(text), 76))
+    return exe_mail(att=part('application/zip; name="files.zip"', body, cte="base64",
+                             disp='attachment; filename="files.zip"'), subject="files")
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     for old in OUT.glob("*.eml"):
