@@ -298,12 +298,12 @@ def test_base64_ranged_reads_equal_the_whole_decode(
 @PROPERTY
 @given(st.binary(max_size=600), st.booleans(), st.data())
 def test_quoted_printable_ranged_reads_equal_the_whole_decode(
-    content: bytes, header: bool, data: st.DataObject
+    content: bytes, quotetabs: bool, data: st.DataObject
 ) -> None:
-    encoded = quopri.encodestring(content, header=header)
+    encoded = quopri.encodestring(content, quotetabs=quotetabs)
     whole, defects = decode_body(encoded, "quoted-printable")
-    assert whole == quopri.decodestring(encoded, header=header) == binascii.a2b_qp(encoded)
-    if not header:
+    assert whole == quopri.decodestring(encoded) == binascii.a2b_qp(encoded)
+    if b"\r" not in content:  # QP encodes text: a CR belongs to a line break
         assert whole == content and defects == []
     _ranges_match(encoded, "quoted-printable", whole, data)
 
