@@ -340,16 +340,35 @@ def test_identity_and_unknown_encodings_give_the_bytes_as_they_are(
 _RANGE = re.compile(r"BODY\.PEEK\[1\]<(\d+)\.(\d+)>")
 
 
-def _tail_reader(encoded: bytes, encoding: str) -> tuple[Any, ImapFactsBuilder]:
-    def fetch(uids: Sequence[int], items: Sequence[str]) -> dict[int, dict[bytes, Any]]:
+class _Ranges:
+    """The one command the tail reader sends (a ranged fetch), over ``encoded``."""
+
+    def __init__(self, encoded: bytes) -> None:
+        self.encoded = encoded
+
+    def fetch(self, uids: Sequence[int], items: Sequence[str]) -> dict[int, dict[bytes, Any]]:
         match = _RANGE.fullmatch(items[0])
         assert match is not None and len(items) == 1
         offset, length = int(match[1]), int(match[2])
-        return {uids[0]: {f"BODY[1]<{offset}>".encode(): encoded[offset : offset + length]}}
+        return {uids[0]: {f"BODY[1]<{offset}>".encode(): self.encoded[offset : offset + length]}}
 
-    builder = ImapFactsBuilder(fetch, lambda uids: set(), lambda uid: b"")
+    def search_uu(self, uids: Sequence[int]) -> set[int]:
+        raise AssertionError("not used by ranged reads")
+
+    def fetch_raw(self, uid: int, limit: int) -> bytes | None:
+        raise AssertionError("not used by ranged reads")
+
+    def present(self, uids: Sequence[int]) -> set[int]:
+        raise AssertionError("not used by ranged reads")
+
+    def reconnect(self) -> None:
+        raise AssertionError("not used by ranged reads")
+
+
+def _tail_reader(encoded: bytes, encoding: str) -> tuple[Any, ImapFactsBuilder]:
+    builder = ImapFactsBuilder(_Ranges(encoded))
     node = Node("1", "leaf", encoding, None, len(encoded))
-    item = _Pending(1, b"", len(encoded), node)
+    item = _Pending(1, b"", read_header_block(b""), len(encoded), node)
     part = Part(path="1", content_type="application/zip", encoding=encoding)
     return builder._tail_reader(item, node, part, len(encoded)), builder
 
