@@ -2,7 +2,7 @@
 another program moved or expunged is noticed, and the quarantine folder's contents
 are known (MailSentry's own moves are followed as they happen, by `imap_actions`).
 
-A check costs one ``STATUS`` per folder when nothing left it: if the folder holds as
+A check costs one ``EXAMINE`` per folder when nothing left it: if the folder holds as
 many messages as the model places there plus one per UID handed out since the last
 judged one, nothing can have left (a message gone would have to be made up by more new
 ones than there are new UIDs). Otherwise ``UID SEARCH ALL`` lists what is there.
@@ -31,6 +31,8 @@ def reconcile_folder(
     if listed is None:
         return []
     uidvalidity, uids = listed
+    if uids is None:  # nothing can have left
+        return []
     return state.reconcile(
         account.id, folder, uidvalidity, uids, quarantine=folder == account.quarantine
     )
@@ -66,28 +68,32 @@ def sync_quarantine(
     uidvalidity, uids = listed
     judged = scan_folder(client, account, folder, state, rules, cancelled=cancelled)
     if judged:
-        present = uids | {m.uid for m in judged}
+        held = state.uids(account.id, folder, uidvalidity) if uids is None else uids
+        present = held | {m.uid for m in judged}
         state.reconcile(account.id, folder, uidvalidity, present, quarantine=True)
 
 
 def _listing(
     client: imapclient.IMAPClient, state: State, account: Account, folder: str
-) -> tuple[int, set[int]] | None:
-    """The folder's UIDVALIDITY and the UIDs it holds of those the model places there
-    (or all of them); None when the folder does not exist."""
+) -> tuple[int, set[int] | None] | None:
+    """The folder's UIDVALIDITY and every UID it holds, or None for the UIDs when
+    nothing the model places there can have left; None when the folder does not
+    exist."""
     try:
-        status = client.folder_status(folder, ["MESSAGES", "UIDNEXT", "UIDVALIDITY"])
+        # EXAMINE, not STATUS: STATUS on the selected folder may answer from this
+        # session's view, which has not seen another program's expunges yet.
+        info = client.select_folder(folder, readonly=True)
     except imapclient.exceptions.IMAPClientAbortError:
         raise
     except imapclient.exceptions.IMAPClientError:
         return None
-    uidvalidity = int(status[b"UIDVALIDITY"])
+    uidvalidity = int(info[b"UIDVALIDITY"])
     placed = state.uids(account.id, folder, uidvalidity)
     checkpoint = state.checkpoint(account.id, folder)
-    if checkpoint is not None and checkpoint[0] == uidvalidity:
+    uidnext = info.get(b"UIDNEXT")
+    if checkpoint is not None and checkpoint[0] == uidvalidity and isinstance(uidnext, int):
         last = checkpoint[1]
-        handed_out = max(0, int(status[b"UIDNEXT"]) - 1 - last)
-        if int(status[b"MESSAGES"]) == sum(u <= last for u in placed) + handed_out:
-            return uidvalidity, placed
-    client.select_folder(folder, readonly=True)
+        handed_out = max(0, uidnext - 1 - last)
+        if int(info[b"EXISTS"]) == sum(u <= last for u in placed) + handed_out:
+            return uidvalidity, None
     return uidvalidity, {int(u) for u in client.search(["ALL"])}

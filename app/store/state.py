@@ -407,17 +407,28 @@ class State:
         messages found gone are returned."""
         present = set(uids)
         place = "quarantine" if quarantine else "folder"
-        gone: list[MessageRecord] = []
-        with self.transaction() as db:
-            for record in self._select(
-                "account=? AND folder=? AND uidl='' AND place!='deleted'", (account, folder)
-            ):
-                here = record.uidvalidity == uidvalidity and record.uid in present
-                if here and record.place != place:
-                    _update(db, record.id, {"place": place})
-                elif not here and record.place != "gone" and record.uid:
+        with self.lock:
+            rows = self.db.execute(
+                "SELECT id, uidvalidity, uid, place FROM messages WHERE account=? AND folder=? "
+                "AND uidl='' AND place!='deleted'",
+                (account, folder),
+            ).fetchall()
+            back: list[int] = []
+            left: list[int] = []
+            for row_id, validity, uid, was in rows:
+                if validity == uidvalidity and uid in present:
+                    if was != place:
+                        back.append(row_id)
+                elif was != "gone" and uid:
+                    left.append(row_id)
+            if not back and not left:  # the usual check: no write, no sync to disk
+                return []
+            with self.transaction() as db:
+                for row_id in back:
+                    _update(db, row_id, {"place": place})
+                gone = self._select(f"id IN ({', '.join('?' for _ in left)})", left)
+                for record in gone:
                     self._vanish(record)
-                    gone.append(record)
         return gone
 
     def _vanish(self, record: MessageRecord) -> None:
