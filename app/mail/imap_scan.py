@@ -12,6 +12,7 @@ the folder meanwhile needs none.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -191,24 +192,29 @@ def scan_folder(
             for uid in batch
             if uid in facts
         ]
-        state.record_batch(
-            [
-                message_record(
-                    r.account.id,
-                    r.folder,
-                    r.source,
-                    r.verdict,
-                    r.facts,
-                    uidvalidity=uidvalidity,
-                    uid=r.uid,
-                )
-                for r in results
-            ],
-            checkpoint_uid=_checkpoint(batch, set(facts) | builder.gone),
-            account=account.id,
-            folder=folder,
-            uidvalidity=uidvalidity,
-        )
+        try:
+            state.record_batch(
+                [
+                    message_record(
+                        r.account.id,
+                        r.folder,
+                        r.source,
+                        r.verdict,
+                        r.facts,
+                        uidvalidity=uidvalidity,
+                        uid=r.uid,
+                    )
+                    for r in results
+                ],
+                checkpoint_uid=_checkpoint(batch, set(facts) | builder.gone),
+                account=account.id,
+                folder=folder,
+                uidvalidity=uidvalidity,
+            )
+        except sqlite3.Error:
+            for result in results:  # the verdicts stand, even where they cannot be kept
+                on_result(result)
+            raise
         for result in results:
             on_result(result)
         # Keep the facts only where an action may need them: a folder of 100,000 clean
