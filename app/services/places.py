@@ -17,9 +17,11 @@ from urllib.parse import quote, unquote
 
 from app.core.judge import judge_bytes, judge_readings
 from app.core.rules import Rules
+from app.mail.connect import open_imap, server_errors
 from app.mail.imap_scan import facts_builder, select_readonly
+from app.mail.imap_session import Connection
 from app.mail.pop3 import scan_pop3
-from app.services.actions import act_on_records, imap_session
+from app.services.actions import act_on_records
 from app.store.accounts import Account
 from app.store.localcopy import LocalCopies
 from app.store.records import message_record
@@ -182,17 +184,26 @@ def _rescan_imap(
     rules: Rules,
 ) -> None:
     """Build each message's facts again where the model places it, and judge them."""
-    with imap_session(account, password) as client:
+    # A Connection that can log in again: a message that makes the server drop the
+    # connection is judged on its own and the others still are.
+    connection = Connection.open(lambda: open_imap(account, password))
+    try:
         by_folder: dict[str, list[MessageRecord]] = {}
         for record in records:
             by_folder.setdefault(record.folder, []).append(record)
         for folder, group in by_folder.items():
-            validity = select_readonly(client, folder)
+            with server_errors():
+                validity = select_readonly(connection.client, folder)
             current = {r.uid: r for r in group if r.uidvalidity == validity and r.uid}
-            for uid, readings in facts_builder(client).build(sorted(current)).items():
+            builder = facts_builder(connection, folder, validity)
+            with server_errors():
+                built = builder.build(sorted(current))
+            for uid, readings in built.items():
                 record = current[uid]
                 verdict = judge_readings(readings, rules)
                 state.update_verdict(
                     record, message_record(record.account, folder, record.source, verdict,
                                            readings[0], uidvalidity=validity, uid=uid),
                 )  # fmt: skip
+    finally:
+        connection.close()

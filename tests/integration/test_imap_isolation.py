@@ -21,6 +21,9 @@ from app.core.rules import Rules
 from app.mail.connect import open_imap
 from app.mail.imap_scan import scan_folder
 from app.mail.imap_session import Connection
+from app.services.places import rescan
+from app.store.localcopy import LocalCopies
+from app.store.settings import defaults
 from app.store.state import State
 from tests.integration.conftest import corpus
 from tests.integration.test_imap_incremental import account_for
@@ -95,3 +98,25 @@ def test_truncated_attachment_is_judged_alone_and_the_scan_goes_on(
     assert levels == dict(zip(uids, expected, strict=True))
     assert levels[uids[1]] is not Level.CLEAN and levels[uids[2]] is Level.DANGEROUS
     assert state.checkpoint(f"imap-{user.name}", "INBOX")[1] == uids[-1]
+
+
+def test_a_rescan_judges_the_message_that_drops_the_connection_again(
+    dovecot: PrivateDovecot, tmp_path: Path
+):
+    """Rescanning with the current settings goes through the same isolation."""
+    user = dovecot.new_user()
+    messages = [TRUNCATED, corpus("hybris_english")]
+    uids = dovecot.append_many(user.name, user.password, "INBOX", messages)
+    state = State(tmp_path / "state.sqlite3")
+    _scan(dovecot, user, state)
+    account = account_for(dovecot, user)
+    again = rescan(
+        account,
+        user.password,
+        state.messages(account.id),
+        state,
+        settings=defaults(),
+        copies=LocalCopies(tmp_path / "copies"),
+    )
+    expected = [judge_bytes(raw, Rules())[0].level.value for raw in messages]
+    assert {r.uid: r.verdict for r in again} == dict(zip(uids, expected, strict=True))
