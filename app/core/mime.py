@@ -383,22 +383,39 @@ def find_delimiter(
     """
     if not markers or start >= end:
         return None
-    at_start, after_crlf = _delimiter_lines(markers)
-    found = at_start.match(data, start, end) if data.startswith(b"--", start, end) else None
-    looked = 1 if data.startswith(b"--", start, end) else 0
-    if found is None:
-        found = after_crlf.search(data, start, end)
+    # The first few "--" lines are looked at one by one (most mail has no others); past
+    # them one compiled scan finds the delimiter however many lines merely look like one.
+    pos, looked, hit = start, 0, None
+    while looked < _QUICK_LINES and pos < end:
+        at = start if pos == start and data.startswith(b"--", start, end) else -1
+        if at < 0:
+            crlf = data.find(b"\r\n--", pos, end)
+            if crlf < 0:
+                pos = end
+                break
+            at = crlf + 2
+        looked += 1
+        line_end = data.find(b"\r\n", at, end)
+        line_end = end if line_end < 0 else line_end
+        line = data[at:line_end].rstrip(b" \t")
+        if any(line in (m, m + b"--") for m in markers):
+            hit = (at, line_end)
+            break
+        pos = line_end
+    if hit is None and pos < end:
+        found = _delimiter_lines(markers).search(data, pos, end)
         # Every "--" line on the way counts against the budget, as if each were read.
-        looked += data.count(b"\r\n--", start, end if found is None else found.start()) + (
-            found is not None
-        )
+        looked += data.count(b"\r\n--", pos, end if found is None else found.start())
+        if found is not None:
+            looked += 1
+            hit = (found.start("line"), found.end())
     if looked > budget[0]:
         budget[0] = 0
         return None
     budget[0] -= looked
-    if found is None:
+    if hit is None:
         return None
-    at, line_end = found.start("line"), found.end()
+    at, line_end = hit
     line = data[at:line_end].rstrip(b" \t")
     level, marker = next((n, m) for n, m in enumerate(markers) if line in (m, m + b"--"))
     body_end = at - 2 if at - 2 >= start and data[at - 2 : at] == b"\r\n" else at
@@ -406,12 +423,15 @@ def find_delimiter(
     return Delimiter(at, max(start, body_end), after, level, line != marker)
 
 
+#: "--" lines looked at one by one before a compiled scan takes over.
+_QUICK_LINES = 32
+
+
 @lru_cache(maxsize=256)
-def _delimiter_lines(markers: tuple[bytes, ...]) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
-    """A delimiter line of any of ``markers`` (at a given start; after a CRLF), found by
-    one scan in C however many lines merely look like one."""
+def _delimiter_lines(markers: tuple[bytes, ...]) -> re.Pattern[bytes]:
+    """A delimiter line of any of ``markers`` after a CRLF, found by one scan in C."""
     line = rb"(?P<line>(?:" + b"|".join(map(re.escape, markers)) + rb")(?:--)?[ \t]*+)(?=\r\n|\Z)"
-    return re.compile(line), re.compile(rb"\r\n" + line)
+    return re.compile(rb"\r\n" + line)
 
 
 _DASH_LINE = re.compile(rb"(?<![^\n])--([^\r\n]{1,200})\r\n(?:\r\n|[\x21-\x39\x3b-\x7e]+[ \t]*:)")
