@@ -197,6 +197,11 @@ class State:
                 self.db.execute(f"ALTER TABLE messages ADD COLUMN {column} {kind}")
         self.db.execute("CREATE INDEX IF NOT EXISTS messages_source ON messages (source)")
         self.db.execute("CREATE INDEX IF NOT EXISTS messages_first ON messages (first_source)")
+        # `_revive` looks every new message up by these: without it a first scan is
+        # quadratic in the number of messages.
+        self.db.execute(
+            "CREATE INDEX IF NOT EXISTS messages_identity ON messages (account, message_id, size)"
+        )
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
         with self.transaction() as db:
             if version < _VERSION:
