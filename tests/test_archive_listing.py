@@ -26,22 +26,14 @@ import tarfile
 import zipfile
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from app.core import attachments, listing, names
 from app.core.facts import Archive
 from tests.corpus.make_corpus import cab, exe, iso9660, rar4, rar5, seven_zip, tar_bytes, udf_image
+from tests.sweep import SWEEP_SETTINGS
 
-SWEEP = int(os.environ.get("MAILSENTRY_SWEEP", "200"))
-SWEEP_SETTINGS = settings(
-    max_examples=SWEEP,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    print_blob=False,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
 EXE = exe()
 
 

@@ -14,7 +14,6 @@ Size knob: ``MAILSENTRY_SWEEP`` (examples per property, default 200).
 from __future__ import annotations
 
 import io
-import os
 import struct
 import warnings
 import zipfile
@@ -22,21 +21,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from app.core.archive import MAX_DIRECTORY_BYTES, Reader, list_zip
 from app.core.facts import Archive
+from tests.sweep import SWEEP_SETTINGS
 
-SWEEP = int(os.environ.get("MAILSENTRY_SWEEP", "200"))
-SWEEP_SETTINGS = settings(
-    max_examples=SWEEP,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    print_blob=False,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
 EXE = b"MZ\x90\x00" + b"\x00" * 60 + b"MailSentry harmless test payload " * 3
 
 

@@ -57,7 +57,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from app.core import names
@@ -67,18 +67,10 @@ from app.core.judge import judge_bytes
 from app.core.parse import readings
 from app.core.rules import Rules
 from app.core.verdict import Verdict
+from tests.sweep import SWEEP_SETTINGS
 
 pytestmark = pytest.mark.slow
 
-SWEEP = int(os.environ.get("MAILSENTRY_SWEEP", "200"))
-FUZZ = settings(
-    max_examples=SWEEP,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    print_blob=False,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
 RULES = Rules()
 
 # -- seed messages ---------------------------------------------------------------------
@@ -392,7 +384,7 @@ def judged(raw: bytes) -> tuple[Verdict, list[MessageFacts]]:
 # -- (a) any bytes ---------------------------------------------------------------------
 
 
-@FUZZ
+@SWEEP_SETTINGS
 @given(any_message)
 def test_any_bytes_get_a_verdict(raw: bytes) -> None:
     judged(raw)
@@ -411,7 +403,7 @@ def test_seeds_are_dangerous() -> None:
 # -- (b) mutated messages --------------------------------------------------------------
 
 
-@FUZZ
+@SWEEP_SETTINGS
 @given(mutated())
 def test_mutated_program_is_never_clean(raw: bytes) -> None:
     verdict, all_facts = judged(raw)
@@ -428,7 +420,7 @@ _TEXT_BODIES = {
 }
 
 
-@FUZZ
+@SWEEP_SETTINGS
 @given(
     st.sampled_from(sorted(_TEXT_BODIES)),
     st.binary(max_size=4_096).map(lambda b: b.replace(b"-", b"").replace(b"\r", b"")),
@@ -449,7 +441,7 @@ def _outcome(raw: bytes) -> list[MessageFacts] | str:
         return type(error).__name__
 
 
-@FUZZ
+@SWEEP_SETTINGS
 @given(st.one_of(mutated(), st.binary(max_size=2_048), headerish_message()))
 def test_readings_are_deterministic(raw: bytes) -> None:
     assert _outcome(raw) == _outcome(bytes(bytearray(raw)))

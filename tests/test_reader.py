@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
 import quopri
 import re
 from collections.abc import Sequence
@@ -19,7 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.facts import Part
@@ -35,19 +34,11 @@ from app.core.mime import (
 from app.core.rules import Rules
 from app.mail.imap_facts import ImapFactsBuilder, Node, _Pending
 from tests.hostile import PROGRAM
+from tests.sweep import SWEEP, SWEEP_SETTINGS
 
-SWEEP = int(os.environ.get("MAILSENTRY_SWEEP", "200"))
-PROPERTY = settings(
-    max_examples=SWEEP,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    print_blob=False,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
 #: Structured fields are costly to generate (nested comments, folds, RFC 2231 text):
 #: a quarter of the sweep keeps the file at a few seconds by default.
-DIFFERENTIAL = settings(PROPERTY, max_examples=max(25, SWEEP // 4))
+DIFFERENTIAL = settings(SWEEP_SETTINGS, max_examples=max(25, SWEEP // 4))
 
 SCRIPT = b'WScript.Echo("MailSentry harmless test payload")\r\n'
 
@@ -276,7 +267,7 @@ def _ranges_match(encoded: bytes, encoding: str, whole: bytes, data: st.DataObje
     assert view.read(view.size - tail, tail) == whole[len(whole) - tail :]
 
 
-@PROPERTY
+@SWEEP_SETTINGS
 @given(base64_body(), st.data())
 def test_base64_ranged_reads_equal_the_whole_decode(
     body: tuple[bytes, bytes, str], data: st.DataObject
@@ -295,7 +286,7 @@ def test_base64_ranged_reads_equal_the_whole_decode(
     _ranges_match(encoded, "base64", whole, data)
 
 
-@PROPERTY
+@SWEEP_SETTINGS
 @given(st.binary(max_size=600), st.booleans(), st.data())
 def test_quoted_printable_ranged_reads_equal_the_whole_decode(
     content: bytes, quotetabs: bool, data: st.DataObject
@@ -308,7 +299,7 @@ def test_quoted_printable_ranged_reads_equal_the_whole_decode(
     _ranges_match(encoded, "quoted-printable", whole, data)
 
 
-@PROPERTY
+@SWEEP_SETTINGS
 @given(st.binary(max_size=600), st.sampled_from(["x-uuencode", "x-uue", "uuencode"]), st.data())
 def test_uuencode_ranged_reads_equal_the_whole_decode(
     content: bytes, encoding: str, data: st.DataObject
@@ -320,7 +311,7 @@ def test_uuencode_ranged_reads_equal_the_whole_decode(
     _ranges_match(encoded, encoding, whole, data)
 
 
-@PROPERTY
+@SWEEP_SETTINGS
 @given(st.binary(max_size=600), st.sampled_from(["7bit", "8bit", "binary", "x-made-up"]), st.data())
 def test_identity_and_unknown_encodings_give_the_bytes_as_they_are(
     content: bytes, encoding: str, data: st.DataObject
@@ -373,7 +364,7 @@ def _tail_reader(encoded: bytes, encoding: str) -> tuple[Any, ImapFactsBuilder]:
     return builder._tail_reader(item, node, part, len(encoded)), builder
 
 
-@PROPERTY
+@SWEEP_SETTINGS
 @given(base64_body(), st.data())
 def test_imap_base64_tail_equals_the_whole_decode(
     body: tuple[bytes, bytes, str], data: st.DataObject
@@ -390,7 +381,7 @@ def test_imap_base64_tail_equals_the_whole_decode(
     assert read(len(encoded) - want, want) == content[len(content) - want :]
 
 
-@PROPERTY
+@SWEEP_SETTINGS
 @given(st.binary(max_size=600), st.sampled_from(["7bit", "binary", "quoted-printable"]), st.data())
 def test_imap_tail_of_other_encodings_equals_the_whole_decode(
     content: bytes, encoding: str, data: st.DataObject
