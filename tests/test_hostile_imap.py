@@ -28,7 +28,9 @@ from app.mail.imap_session import Connection
 from app.mail.imap_transport import Bounds
 from app.mail.imap_watch import watch_folder
 from app.services.accounts import test_connection as connection_test
+from app.services.server_scan import imap_bounds, scan_server
 from app.store.accounts import Account
+from app.store.settings import Settings, defaults
 from app.store.state import State
 from tests.servers.hostile_imap import HostileImap, Session, hybris_message, text_message
 
@@ -277,3 +279,18 @@ def test_starttls_certificate_description_ends(behaviour: str):
     assert time.monotonic() - started < 5
     thread.join(5)
     listener.close()
+
+
+def test_the_command_deadline_comes_from_the_settings(tmp_path: Path):
+    """`watch.imap_command_seconds` bounds the sessions of `scan` and `watch`."""
+    def slow_login(session: Session, tag: str, line: str) -> bool:
+        session.trickle(f"{tag} OK logged in\r\n".encode(), every=0.4)
+        return True
+
+    values = dict(defaults().values) | {"watch.imap_command_seconds": 1}
+    with HostileImap({}, script={"LOGIN": slow_login}) as server:
+        started = time.monotonic()
+        with pytest.raises(MailError, match=r"more than 1 s"):
+            scan_server(account(server), "pw", "INBOX", State(tmp_path / "s.sqlite3"), Rules(),
+                        bounds=imap_bounds(Settings(values)))
+        assert time.monotonic() - started < 5

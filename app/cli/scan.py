@@ -13,7 +13,7 @@ from app.services import report
 from app.services.accounts import account_from_url, is_server_url
 from app.services.actions import act_on
 from app.services.scan import Result, scan_paths
-from app.services.server_scan import plan, pop3_limits, scan_server
+from app.services.server_scan import imap_bounds, plan, pop3_limits, scan_server
 from app.store.accounts import AccountError
 from app.store.secrets import NoKeyring
 
@@ -94,6 +94,7 @@ def _scan_url(url: str, args: argparse.Namespace, env: Env, emit: Callable[[Resu
             on_result=emit,
             everything=True,
             limits=pop3_limits(env.settings.current),
+            bounds=imap_bounds(env.settings.current),
         )
         if args.quarantine:
             planned = plan(judged, env.settings.current, account, state=env.state)

@@ -15,6 +15,7 @@ from app.mail.connect import open_imap
 from app.mail.imap_reconcile import reconcile_account
 from app.mail.imap_scan import ServerMessage, scan_folder
 from app.mail.imap_session import Connection
+from app.mail.imap_transport import Bounds
 from app.mail.pop3 import Pop3Limits, Pop3Result, scan_pop3
 from app.services.scan import Result
 from app.store.accounts import Account
@@ -37,6 +38,11 @@ def pop3_limits(settings: Settings) -> Pop3Limits:
     )
 
 
+def imap_bounds(settings: Settings) -> Bounds:
+    """The bounds of an IMAP session, as the settings give them."""
+    return Bounds(deadline_s=float(settings["watch.imap_command_seconds"]))
+
+
 def scan_server(
     account: Account,
     password: str,
@@ -47,6 +53,7 @@ def scan_server(
     on_result: Callable[[Result], None] = lambda _: None,
     everything: bool = False,
     limits: Pop3Limits = Pop3Limits(),  # noqa: B008 - frozen: sharing the default is safe
+    bounds: Bounds = Bounds(),  # noqa: B008 - frozen too
 ) -> Sequence[Judged]:
     """Judge the mailbox's messages (all of them with ``everything``, else only new
     ones) and record them; nothing on the server changes."""
@@ -60,7 +67,7 @@ def scan_server(
             limits=limits,
             on_result=lambda r: on_result(Result(r.source, r.verdict, r.facts)),
         )
-    connection = Connection.open(lambda: open_imap(account, password))
+    connection = Connection.open(lambda: open_imap(account, password, bounds=bounds))
     try:
         reconcile_account(connection.client, state, account, also=(folder,))
         return scan_folder(

@@ -28,7 +28,14 @@ from app.services.accounts import AccountService
 from app.services.actions import act_on
 from app.services.failures import describe
 from app.services.scan import Result
-from app.services.server_scan import Judged, Planned, as_result, plan, pop3_limits
+from app.services.server_scan import (
+    Judged,
+    Planned,
+    as_result,
+    imap_bounds,
+    plan,
+    pop3_limits,
+)
 from app.store.accounts import Account, AccountError
 from app.store.localcopy import LocalCopies
 from app.store.secrets import NoKeyring
@@ -184,7 +191,9 @@ class Watch:
 
         try:
             watch_folder(
-                lambda: open_imap(account, self._password(account)),
+                lambda: open_imap(
+                    account, self._password(account), bounds=imap_bounds(self.settings)
+                ),
                 folder,
                 lambda connection: self._scan_imap(account, folder, connection),
                 stop,

@@ -135,6 +135,12 @@ SCHEMA: tuple[Setting, ...] = (
         "How often to check accounts that cannot be watched live (POP3).",
     ),
     Setting(
+        "watch.imap_command_seconds",
+        int,
+        120,
+        "IMAP: a server that takes longer than this (seconds) to answer one command is cut off.",
+    ),
+    Setting(
         "watch.pop3_max_message_mb",
         int,
         50,

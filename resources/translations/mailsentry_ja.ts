@@ -1493,6 +1493,11 @@ or a harmless file (a PDF, a picture) is noted but does not make it suspicious.<
         <translation>常時監視できないアカウント（POP3）をチェックする間隔（秒）</translation>
     </message>
     <message>
+        <source>IMAP: a server that takes longer than this (seconds) to answer one command is cut off.</source>
+        <extracomment>description: watch.imap_command_seconds</extracomment>
+        <translation>IMAP: 1 つのコマンドへの応答にこれより長く (秒) かかるサーバーとの接続は打ち切ります。</translation>
+    </message>
+    <message>
         <source>POP3: a message larger than this (MB) is judged suspicious without being read whole.</source>
         <extracomment>description: watch.pop3_max_message_mb</extracomment>
         <translation>POP3: これより大きい (MB) メッセージは全体を読まずに「不審」と判定します。</translation>
